@@ -1,0 +1,3 @@
+from fomo.cli import main
+
+raise SystemExit(main())

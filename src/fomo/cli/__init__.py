@@ -1,0 +1,71 @@
+"""The `fomo` command line: parse arguments, call the library, print. One module per command
+(as MkDocs splits its commands), each exposing `register(subparsers, common)`; they import
+their heavy dependencies inside the command so that `fomo where` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from fomo import __version__
+from fomo.errors import FomoError
+
+# Listed in the order `fomo --help` shows them.
+COMMANDS = ("where", "tree", "search", "check")
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors with exit code 2 and a hint, never a traceback."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"error: {message}\n  hint: see `{self.prog} --help`\n")
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="fomo",
+        description="The LLM field as a living mind map: look up a term, browse the map, "
+        "keep it fresh and publish it.",
+    )
+    parser.add_argument("--version", action="version", version=f"fomo {__version__}")
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--kb",
+        metavar="DIR",
+        help="knowledge base folder (default: ./knowledge if present, else the bundled map)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        importlib.import_module(f"fomo.cli.{name.replace('-', '_')}").register(subparsers, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return EXIT_BAD_INPUT
+    try:
+        return int(args.run(args) or 0)
+    except FomoError as error:
+        sys.stderr.write(f"error: {error}\n")
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

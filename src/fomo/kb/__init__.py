@@ -1,0 +1,1 @@
+"""Files -> KnowledgeBase: loading, validation and the compiled index."""

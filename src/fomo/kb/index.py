@@ -1,0 +1,329 @@
+"""The compiled index: an SQLite cache of every parsed file, names for lookup and an FTS5 table.
+
+Built on first use and brought up to date on every open: each file's size and mtime are compared
+with the cache, and a file whose stamp moved is re-read only if its content hash changed. So the
+index is never stale, and deleting it is always safe (it is rebuilt on the next command).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fomo.kb.location import MAP_DIR, SESSIONS_DIR, index_path
+from fomo.kb.names import name_key
+
+SCHEMA_VERSION = 3
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE files (
+    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT, kind TEXT, record TEXT
+);
+CREATE TABLE dirs (path TEXT PRIMARY KEY);
+CREATE TABLE topics (
+    path TEXT PRIMARY KEY, id TEXT, parent TEXT, title TEXT, ord INTEGER
+);
+CREATE INDEX topics_id ON topics(id);
+CREATE INDEX topics_parent ON topics(parent);
+CREATE TABLE names (key TEXT, id TEXT, path TEXT, kind TEXT);
+CREATE INDEX names_key ON names(key);
+CREATE INDEX names_path ON names(path);
+CREATE TABLE relations (path TEXT, source TEXT, kind TEXT, target TEXT);
+CREATE INDEX relations_target ON relations(target);
+CREATE INDEX relations_path ON relations(path);
+CREATE VIRTUAL TABLE search USING fts5(
+    path UNINDEXED, id UNINDEXED, title, aliases, essence, body, refs,
+    tokenize = 'porter unicode61'
+);
+"""
+
+
+@dataclass(frozen=True)
+class SyncStats:
+    scanned: int
+    parsed: int
+    removed: int
+
+
+@dataclass(frozen=True)
+class OutlineRow:
+    id: str
+    parent: str | None
+    title: str
+    order: int | None
+    path: str
+
+
+def scan(root: Path) -> tuple[dict[str, tuple[int, int]], list[str]]:
+    """Every Markdown file under map/ and sessions/ with (size, mtime_ns), and every folder."""
+    files: dict[str, tuple[int, int]] = {}
+    dirs: list[str] = []
+    for top in (MAP_DIR, SESSIONS_DIR):
+        stack = [(root / top, top)]
+        while stack:
+            folder, rel = stack.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            dirs.append(rel)
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                child = f"{rel}/{entry.name}"
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((Path(entry.path), child))
+                elif entry.name.endswith(".md"):
+                    stat = entry.stat()
+                    files[child] = (stat.st_size, stat.st_mtime_ns)
+    return files, dirs
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    return value if isinstance(value, str) else ""
+
+
+def _order(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+class Index:
+    def __init__(self, kb: Path, db_path: Path | None = None) -> None:
+        self.kb = kb
+        self.db_path = db_path or index_path(kb)
+        self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.db_path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            version = (
+                db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+                if self._has_meta(db)
+                else None
+            )
+            if version is None or int(version[0]) != SCHEMA_VERSION:
+                db.close()
+                self._discard()
+                db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                self._create(db)
+            return db
+        except sqlite3.DatabaseError:
+            self._discard()
+            db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+            self._create(db)
+            return db
+        except OSError:
+            db = sqlite3.connect(":memory:", isolation_level=None)
+            self._create(db)
+            return db
+
+    @staticmethod
+    def _has_meta(db: sqlite3.Connection) -> bool:
+        row = db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone()
+        return row is not None
+
+    def _discard(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.db_path}{suffix}").unlink(missing_ok=True)
+
+    @staticmethod
+    def _create(db: sqlite3.Connection) -> None:
+        db.execute("BEGIN IMMEDIATE")
+        if not Index._has_meta(db):
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+            db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- keeping it fresh -------------------------------------------------------------------
+
+    def sync(self) -> SyncStats:
+        """Bring the cache up to date with the files on disk."""
+        on_disk, dirs = scan(self.kb)
+        known = {
+            path: (size, mtime, digest)
+            for path, size, mtime, digest in self.db.execute(
+                "SELECT path, size, mtime_ns, digest FROM files"
+            )
+        }
+        stale = [p for p, stamp in on_disk.items() if known.get(p, (None, None))[:2] != stamp]
+        removed = [p for p in known if p not in on_disk]
+        known_dirs = {row[0] for row in self.db.execute("SELECT path FROM dirs")}
+        if not stale and not removed and known_dirs == set(dirs):
+            return SyncStats(len(on_disk), 0, 0)
+        from fomo.kb.records import dumps, read_record
+
+        parsed = 0
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for path in removed:
+                self._forget(path)
+                self.db.execute("DELETE FROM files WHERE path=?", (path,))
+            for path in stale:
+                size, mtime = on_disk[path]
+                try:
+                    raw = (self.kb / path).read_bytes()
+                except OSError:
+                    continue
+                digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+                if path in known and known[path][2] == digest:
+                    self.db.execute(
+                        "UPDATE files SET size=?, mtime_ns=? WHERE path=?", (size, mtime, path)
+                    )
+                    continue
+                record = read_record(raw, path)
+                parsed += 1
+                self._forget(path)
+                self.db.execute(
+                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                    (path, size, mtime, digest, record["kind"], dumps(record)),
+                )
+                if record["kind"] == "topic":
+                    self._remember(path, record)
+            if known_dirs != set(dirs):
+                self.db.execute("DELETE FROM dirs")
+                self.db.executemany("INSERT INTO dirs VALUES (?)", [(d,) for d in dirs])
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return SyncStats(len(on_disk), parsed, len(removed))
+
+    def _forget(self, path: str) -> None:
+        for table in ("topics", "names", "relations", "search"):
+            self.db.execute(f"DELETE FROM {table} WHERE path=?", (path,))
+
+    def _remember(self, path: str, record: dict[str, Any]) -> None:
+        meta = record["meta"]
+        topic_id = record["id"]
+        title = _text(meta.get("title"))
+        self.db.execute(
+            "INSERT INTO topics VALUES (?, ?, ?, ?, ?)",
+            (path, topic_id, record["parent"], title, _order(meta.get("order"))),
+        )
+        aliases = (
+            [a for a in meta.get("aliases") or [] if isinstance(a, str)]
+            if isinstance(meta.get("aliases"), list)
+            else []
+        )
+        names = {(name_key(topic_id), "id"), (name_key(title), "title")}
+        names.update((name_key(alias), "alias") for alias in aliases)
+        self.db.executemany(
+            "INSERT INTO names VALUES (?, ?, ?, ?)",
+            [(key, topic_id, path, kind) for key, kind in names if key],
+        )
+        self.db.executemany(
+            "INSERT INTO relations VALUES (?, ?, ?, ?)",
+            [
+                (path, topic_id, kind, target)
+                for kind in ("builds_on", "alternative_to", "related", "also_under")
+                if isinstance(meta.get(kind), list)
+                for target in meta[kind]
+                if isinstance(target, str)
+            ],
+        )
+        references = meta.get("references") if isinstance(meta.get("references"), list) else []
+        refs = " ".join(
+            _text(r.get("title")) + " " + _text(r.get("url"))
+            for r in references
+            if isinstance(r, dict)
+        )
+        paper = meta.get("paper")
+        if isinstance(paper, dict):
+            refs += " " + _text(paper.get("title"))
+        self.db.execute(
+            "INSERT INTO search VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                path,
+                topic_id,
+                title,
+                " ".join(aliases),
+                _text(meta.get("essence")),
+                record["body"],
+                refs,
+            ),
+        )
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def records(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        for path, record in self.db.execute("SELECT path, record FROM files ORDER BY path"):
+            yield path, json.loads(record)
+
+    def records_of_kind(self, kinds: tuple[str, ...]) -> Iterator[tuple[str, dict[str, Any]]]:
+        marks = ",".join("?" * len(kinds))
+        rows = self.db.execute(
+            f"SELECT path, record FROM files WHERE kind IN ({marks}) ORDER BY path", kinds
+        )
+        for path, record in rows:
+            yield path, json.loads(record)
+
+    def record(self, path: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT record FROM files WHERE path=?", (path,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def dirs(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT path FROM dirs ORDER BY path")]
+
+    def outline(self) -> list[OutlineRow]:
+        return [
+            OutlineRow(*row)
+            for row in self.db.execute("SELECT id, parent, title, ord, path FROM topics")
+        ]
+
+    def ids_for_key(self, key: str) -> list[tuple[str, str]]:
+        """(topic id, how it matched) for a name key, ids first, then titles, then aliases."""
+        rows = self.db.execute(
+            "SELECT DISTINCT id, kind FROM names WHERE key=? ORDER BY "
+            "CASE kind WHEN 'id' THEN 0 WHEN 'title' THEN 1 ELSE 2 END",
+            (key,),
+        )
+        return list(rows)
+
+    def incoming(self, topic_id: str) -> list[tuple[str, str]]:
+        """(kind, source id) of every relation that points at this topic."""
+        rows = self.db.execute(
+            "SELECT kind, source FROM relations WHERE target=? ORDER BY kind, source", (topic_id,)
+        )
+        return list(rows)
+
+    def topic_summary(self, topic_id: str) -> tuple[str, str, str] | None:
+        """(title, essence, file) of a topic, straight from the search table."""
+        row = self.db.execute(
+            "SELECT title, essence, path FROM search WHERE id=? LIMIT 1", (topic_id,)
+        ).fetchone()
+        return tuple(row) if row else None
+
+    def all_names(self) -> list[tuple[str, str]]:
+        return list(self.db.execute("SELECT key, id FROM names"))
+
+    def search(self, expression: str, limit: int) -> list[tuple[str, float]]:
+        rows = self.db.execute(
+            "SELECT id, bm25(search, 0, 0, 10.0, 8.0, 4.0, 1.0, 2.0) AS rank FROM search "
+            "WHERE search MATCH ? ORDER BY rank LIMIT ?",
+            (expression, limit),
+        )
+        return [(topic_id, -rank) for topic_id, rank in rows]
+
+
+def open_index(kb: Path) -> Index:
+    """An index brought up to date with the files of `kb`."""
+    index = Index(kb)
+    index.sync()
+    return index

@@ -1,0 +1,232 @@
+"""Files -> KnowledgeBase: the one way every command reads the map.
+
+Records come from the compiled index (fresh on every call); this module only turns them into
+model objects, tolerating wrong types (the validator reports those) but refusing files it cannot
+read at all, since every later answer would silently miss them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fomo.errors import FomoError
+from fomo.kb.index import Index, open_index
+from fomo.kb.location import resolve_kb
+from fomo.kb.records import ROOT_PARENT
+from fomo.model import Article, KnowledgeBase, Paper, Part, Reference, Session, Source, Topic
+
+
+@dataclass
+class Loaded:
+    """A knowledge base with the folder and index it came from."""
+
+    kb: KnowledgeBase
+    root: Path
+    index: Index
+
+
+def as_text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [str(v) for v in value if isinstance(v, (str, int, float)) and str(v).strip()]
+    return []
+
+
+def as_int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def as_date(value: Any) -> dt.date | None:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def topic_from_record(path: str, record: dict[str, Any], root_id: str | None) -> Topic:
+    meta = record["meta"]
+    paper = meta.get("paper")
+    parent = record.get("parent")
+    return Topic(
+        id=record["id"],
+        title=as_text(meta.get("title")) or record["id"],
+        essence=as_text(meta.get("essence")),
+        parent=root_id if parent == ROOT_PARENT else parent,
+        aliases=as_list(meta.get("aliases")),
+        order=as_int(meta.get("order")),
+        year=as_int(meta.get("year")),
+        paper=Paper(
+            title=as_text(paper.get("title")),
+            year=as_int(paper.get("year")),
+            url=as_text(paper.get("url")) or None,
+        )
+        if isinstance(paper, dict) and as_text(paper.get("title"))
+        else None,
+        builds_on=as_list(meta.get("builds_on")),
+        alternative_to=as_list(meta.get("alternative_to")),
+        related=as_list(meta.get("related")),
+        also_under=as_list(meta.get("also_under")),
+        tags=as_list(meta.get("tags")),
+        status=as_text(meta.get("status")) or None,
+        added=as_date(meta.get("added")),
+        reviewed=as_date(meta.get("reviewed")),
+        references=[
+            Reference(
+                title=as_text(r.get("title")) or as_text(r.get("url")),
+                url=as_text(r.get("url")),
+                kind=as_text(r.get("kind")) or "docs",
+            )
+            for r in meta.get("references") or []
+            if isinstance(r, dict) and as_text(r.get("url"))
+        ]
+        if isinstance(meta.get("references"), list)
+        else [],
+        body=record.get("body", ""),
+        source=Source(path, 1),
+    )
+
+
+def session_from_record(path: str, record: dict[str, Any]) -> Session:
+    meta = record["meta"]
+    folder = path.split("/")[1]
+    number_text, _, slug = folder.partition("-")
+    number = int(number_text) if number_text.isdigit() else 0
+    parts = []
+    raw_parts = meta.get("parts") if isinstance(meta.get("parts"), list) else []
+    for position, raw in enumerate(raw_parts, start=1):
+        if not isinstance(raw, dict):
+            continue
+        parts.append(
+            Part(
+                number=as_int(raw.get("number")) or position,
+                title=as_text(raw.get("title")),
+                topics=as_list(raw.get("topics")),
+                status=as_text(raw.get("status")) or "open",
+                author=as_text(raw.get("author")) or None,
+                article=as_text(raw.get("article")) or None,
+                video=as_text(raw.get("video")) or None,
+                seminar=as_date(raw.get("seminar")),
+            )
+        )
+    return Session(
+        number=number,
+        slug=slug or folder,
+        title=as_text(meta.get("title")) or folder,
+        summary=as_text(meta.get("summary")),
+        audience=as_text(meta.get("audience")),
+        parts=parts,
+        source=Source(path, 1),
+    )
+
+
+def article_from_record(path: str, record: dict[str, Any], sessions: list[Session]) -> Article:
+    meta = record["meta"]
+    folder, name = path.split("/")[1:3]
+    session_number = part_number = None
+    for session in sessions:
+        if session.source.file.split("/")[1] != folder:
+            continue
+        session_number = session.number
+        for part in session.parts:
+            if part.article == name:
+                part_number = part.number
+    return Article(
+        path=path,
+        title=as_text(meta.get("title")) or name,
+        body=record.get("body", ""),
+        author=as_text(meta.get("author")) or None,
+        published=as_date(meta.get("published")),
+        topics=as_list(meta.get("topics")),
+        status=as_text(meta.get("status")) or None,
+        session=session_number,
+        part=part_number,
+    )
+
+
+def unreadable(record: dict[str, Any], path: str) -> FomoError | None:
+    error = record.get("error")
+    if not error:
+        return None
+    return FomoError(
+        error["message"], file=path, line=error["line"], hint=error["hint"], code=error["code"]
+    )
+
+
+def build(index: Index, *, strict: bool = True) -> KnowledgeBase:
+    """A KnowledgeBase from the index's records; `strict` refuses unreadable files."""
+    records = list(index.records())
+    topics_raw: list[tuple[str, dict[str, Any]]] = []
+    sessions: list[Session] = []
+    article_records: list[tuple[str, dict[str, Any]]] = []
+    root_id: str | None = None
+    for path, record in records:
+        problem = unreadable(record, path)
+        if problem is not None:
+            if strict:
+                raise problem
+            continue
+        if record["kind"] == "topic":
+            topics_raw.append((path, record))
+            if record.get("parent") is None:
+                root_id = record["id"]
+        elif record["kind"] == "session":
+            sessions.append(session_from_record(path, record))
+        elif record["kind"] == "article":
+            article_records.append((path, record))
+    topics = [topic_from_record(path, record, root_id) for path, record in topics_raw]
+    articles = [article_from_record(p, r, sessions) for p, r in article_records]
+    return KnowledgeBase(topics, sessions, articles)
+
+
+def load(kb: str | os.PathLike[str] | None = None, *, strict: bool = True) -> Loaded:
+    """Resolve `--kb`, refresh the index and build the knowledge base."""
+    root = resolve_kb(kb)
+    index = open_index(root)
+    return Loaded(build(index, strict=strict), root, index)
+
+
+def build_outline(index: Index, detailed: set[str]) -> KnowledgeBase:
+    """The whole tree with full records only for `detailed` ids; other topics carry just id,
+    title, parent and order. For instant lookups over large maps, where parsing every record
+    would cost more than the answer."""
+    rows = index.outline()
+    root_id = next((row.id for row in rows if row.parent is None), None)
+    topics = []
+    for row in rows:
+        record = index.record(row.path) if row.id in detailed else None
+        if record is not None and not record.get("error"):
+            topics.append(topic_from_record(row.path, record, root_id))
+        else:
+            parent = root_id if row.parent == ROOT_PARENT else row.parent
+            topics.append(
+                Topic(
+                    id=row.id,
+                    title=row.title or row.id,
+                    essence="",
+                    parent=parent,
+                    order=row.order,
+                    source=Source(row.path, 1),
+                )
+            )
+    sessions = []
+    article_records = []
+    for path, record in index.records_of_kind(("session", "article")):
+        if record.get("error"):
+            continue
+        if record["kind"] == "session":
+            sessions.append(session_from_record(path, record))
+        else:
+            article_records.append((path, record))
+    articles = [article_from_record(p, r, sessions) for p, r in article_records]
+    return KnowledgeBase(topics, sessions, articles)

@@ -1,0 +1,58 @@
+"""Where the knowledge base and its compiled index live.
+
+`--kb DIR` wins; otherwise `./knowledge` when it exists; otherwise the map bundled inside the
+installed package. The index is a cache outside the knowledge base (the bundled map may sit in a
+read-only site-packages), keyed by the knowledge base's absolute path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from fomo.errors import FomoError
+
+MAP_DIR = "map"
+SESSIONS_DIR = "sessions"
+
+
+def bundled_kb() -> Path:
+    packaged = Path(__file__).resolve().parent.parent / "knowledge"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "knowledge"
+
+
+def resolve_kb(path: str | os.PathLike[str] | None) -> Path:
+    if path is not None:
+        kb = Path(path)
+        if not kb.is_dir():
+            raise FomoError(
+                f"knowledge base folder {str(kb)!r} does not exist",
+                hint="pass --kb with a folder that holds map/ (and optionally sessions/)",
+            )
+        if not (kb / MAP_DIR).is_dir():
+            raise FomoError(
+                f"{str(kb)!r} has no map/ folder",
+                file=str(kb),
+                hint="a knowledge base holds map/index.md and the topic folders under it",
+            )
+        return kb.resolve()
+    local = Path("knowledge")
+    if (local / MAP_DIR).is_dir():
+        return local.resolve()
+    return bundled_kb()
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("FOMO_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+    return Path(base) / "fomo"
+
+
+def index_path(kb: Path) -> Path:
+    digest = hashlib.sha1(str(kb).encode()).hexdigest()[:16]
+    return cache_dir() / f"index-{digest}.sqlite3"

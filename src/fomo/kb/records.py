@@ -1,0 +1,86 @@
+"""One file of the knowledge base -> one JSON-able record, the unit the index caches.
+
+A record keeps the raw front matter (so the validator can judge types and spellings), the body,
+the line of every key, and the error that made the file unreadable, if any. Turning records into
+model objects is `fomo.kb.load`'s job; judging them is `fomo.kb.validate`'s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from fomo.errors import FomoError
+from fomo.kb.frontmatter import decode, parse_document
+from fomo.kb.location import MAP_DIR, SESSIONS_DIR
+
+ROOT_PARENT = ""  # the parent recorded for a top-level branch: whatever the root's id is
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    return _SLUG.sub("-", text.lower()).strip("-") or "topic"
+
+
+def classify(rel: str) -> str:
+    """'topic', 'session', 'article' or '' (not ours) for a path relative to the kb root."""
+    parts = rel.split("/")
+    if not rel.endswith(".md"):
+        return ""
+    if parts[0] == MAP_DIR and len(parts) >= 2:
+        return "topic"
+    if parts[0] == SESSIONS_DIR and len(parts) == 3:
+        return "session" if parts[2] == "index.md" else "article"
+    return ""
+
+
+def topic_place(rel: str, meta: dict[str, Any]) -> tuple[str, str | None]:
+    """(id, parent id) from a map path; the root (map/index.md) takes the slug of its title."""
+    parts = rel.split("/")[1:]
+    if parts == ["index.md"]:
+        title = meta.get("title")
+        return slugify(title if isinstance(title, str) else "root"), None
+    folders = parts[:-1] if parts[-1] == "index.md" else [*parts[:-1], parts[-1][: -len(".md")]]
+    topic_id = folders[-1]
+    parent = folders[-2] if len(folders) >= 2 else ROOT_PARENT
+    return topic_id, parent
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def read_record(raw: bytes, rel: str) -> dict[str, Any]:
+    kind = classify(rel)
+    record: dict[str, Any] = {"kind": kind, "meta": {}, "body": "", "lines": {}, "error": None}
+    try:
+        document = parse_document(decode(raw, rel), rel)
+    except FomoError as error:
+        record["error"] = {
+            "code": error.code,
+            "message": error.message,
+            "line": error.line or 1,
+            "hint": error.hint,
+        }
+    else:
+        record["meta"] = _jsonable(document.meta)
+        record["body"] = document.body
+        record["lines"] = document.key_lines
+        record["body_line"] = document.body_line
+    if kind == "topic":
+        record["id"], record["parent"] = topic_place(rel, record["meta"])
+    return record
+
+
+def dumps(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))

@@ -1,0 +1,486 @@
+"""`fomo check`: every problem in a knowledge base as a finding with a stable code, the file and
+line, what is wrong and how to fix it. Works on raw records so that wrong types and typos in keys
+are judged as written, then on the built tree for ids, relations and cycles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from fomo.kb.load import Loaded, build
+from fomo.kb.location import MAP_DIR
+from fomo.kb.names import name_key
+from fomo.model import PART_STATUSES, REFERENCE_KINDS, TOPIC_STATUSES, KnowledgeBase
+
+ESSENCE_LIMIT = 200
+EARLIEST_YEAR = 1940
+ESSENCE_PLACEHOLDER = "TODO"
+TOPIC_KEYS = (
+    "title",
+    "aliases",
+    "essence",
+    "order",
+    "year",
+    "paper",
+    "builds_on",
+    "alternative_to",
+    "related",
+    "also_under",
+    "tags",
+    "status",
+    "added",
+    "reviewed",
+    "references",
+)
+SESSION_KEYS = ("title", "summary", "audience", "parts")
+PART_KEYS = ("number", "title", "topics", "status", "author", "article", "video", "seminar")
+ARTICLE_KEYS = ("title", "author", "published", "topics", "status", "summary", "tags")
+LIST_KEYS = ("aliases", "builds_on", "alternative_to", "related", "also_under", "tags")
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    file: str
+    line: int
+    message: str
+    hint: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: [{self.code}] {self.message}\n  hint: {self.hint}"
+
+
+class _Report:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.findings: list[Finding] = []
+        self._texts: dict[str, list[str]] = {}
+
+    def add(self, code: str, file: str, line: int, message: str, hint: str) -> None:
+        self.findings.append(Finding(code, file, line, message, hint))
+
+    def line_of(self, file: str, needle: str, after: int = 1) -> int:
+        """The first line at or after `after` that mentions `needle` (for nested values)."""
+        if file not in self._texts:
+            try:
+                self._texts[file] = (self.root / file).read_text("utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self._texts[file] = []
+        for number, line in enumerate(self._texts[file][after - 1 :], start=after):
+            if needle in line:
+                return number
+        return after
+
+
+def _is_date(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return False
+    return True
+
+
+def _check_keys(
+    report: _Report, path: str, meta: dict[str, Any], lines: dict[str, int], allowed: Iterable[str]
+) -> None:
+    allowed = tuple(allowed)
+    for key in meta:
+        if key in allowed:
+            continue
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else "allowed keys: " + ", ".join(allowed)
+        report.add("unknown-key", path, lines.get(key, 1), f"unknown key '{key}'", hint)
+
+
+def _check_url(report: _Report, path: str, line: int, url: Any, what: str) -> None:
+    if not isinstance(url, str) or not re.match(r"^https?://[^\s/]+", url.strip()):
+        report.add(
+            "bad-url",
+            path,
+            line,
+            f"{what} URL {url!r} is not an http(s) address",
+            "use a full https:// address; javascript:, data: and file: links are refused",
+        )
+
+
+def _check_topic(report: _Report, path: str, record: dict[str, Any], this_year: int) -> None:
+    meta, lines = record["meta"], record["lines"]
+    line = lines.get
+    if not ID_PATTERN.match(record["id"]):
+        report.add(
+            "bad-id",
+            path,
+            1,
+            f"id '{record['id']}' is not lowercase kebab-case",
+            f"rename the file or folder to '{re.sub('[^a-z0-9]+', '-', record['id'].lower())}'",
+        )
+    _check_keys(report, path, meta, lines, TOPIC_KEYS)
+    for key in ("title", "essence"):
+        value = meta.get(key)
+        if not isinstance(value, str) or not value.strip():
+            report.add(
+                f"missing-{key}",
+                path,
+                line(key, 1),
+                f"'{key}' is missing or empty",
+                f"add '{key}: ...' to the front matter"
+                + (" (one sentence: what it is and why it exists)" if key == "essence" else ""),
+            )
+    essence = meta.get("essence")
+    if isinstance(essence, str):
+        if len(essence) > ESSENCE_LIMIT:
+            report.add(
+                "essence-too-long",
+                path,
+                line("essence", 1),
+                f"essence is {len(essence)} characters, over the limit of {ESSENCE_LIMIT}",
+                "say what it is and why it exists in one short sentence; move detail to the body",
+            )
+        if essence.strip().startswith(ESSENCE_PLACEHOLDER):
+            report.add(
+                "essence-placeholder",
+                path,
+                line("essence", 1),
+                "essence is still a placeholder",
+                "write one sentence in your own words: what it is and why it exists",
+            )
+    for key in LIST_KEYS:
+        value = meta.get(key)
+        if value is not None and not (
+            isinstance(value, list) and all(isinstance(v, str) for v in value)
+        ):
+            report.add(
+                "bad-type",
+                path,
+                line(key, 1),
+                f"'{key}' must be a list of names",
+                f"write {key}: [first, second]",
+            )
+    year = meta.get("year")
+    if year is not None and (
+        not isinstance(year, int)
+        or isinstance(year, bool)
+        or not EARLIEST_YEAR <= year <= this_year + 1
+    ):
+        report.add(
+            "bad-year",
+            path,
+            line("year", 1),
+            f"year {year!r} is not plausible",
+            f"use a four-digit year between {EARLIEST_YEAR} and {this_year + 1}, or leave it out",
+        )
+    order = meta.get("order")
+    if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
+        report.add(
+            "bad-type", path, line("order", 1), "'order' must be a whole number", "write order: 3"
+        )
+    for key in ("added", "reviewed"):
+        value = meta.get(key)
+        if value is not None and not _is_date(value):
+            report.add(
+                "bad-date",
+                path,
+                line(key, 1),
+                f"'{key}' is not a date: {value!r}",
+                f"write {key}: YYYY-MM-DD, e.g. {key}: {dt.date.today().isoformat()}",
+            )
+    status = meta.get("status")
+    if status is not None and status not in TOPIC_STATUSES:
+        report.add(
+            "bad-status",
+            path,
+            line("status", 1),
+            f"status {status!r} is unknown",
+            "use one of: " + ", ".join(TOPIC_STATUSES),
+        )
+    paper = meta.get("paper")
+    if paper is not None:
+        if not isinstance(paper, dict) or not isinstance(paper.get("title"), str):
+            report.add(
+                "bad-type",
+                path,
+                line("paper", 1),
+                "'paper' must have a title",
+                'write paper: {title: "...", year: 2023}',
+            )
+        elif paper.get("url") is not None:
+            _check_url(report, path, line("paper", 1), paper.get("url"), "paper")
+    references = meta.get("references")
+    if references is not None and not isinstance(references, list):
+        report.add(
+            "bad-type",
+            path,
+            line("references", 1),
+            "'references' must be a list",
+            "write references: as a list of {title, url, kind}",
+        )
+    for reference in references if isinstance(references, list) else []:
+        start = line("references", 1)
+        if not isinstance(reference, dict):
+            report.add(
+                "bad-type",
+                path,
+                start,
+                "a reference must be {title, url, kind}",
+                "write - {title: ..., url: https://..., kind: docs}",
+            )
+            continue
+        at = report.line_of(path, str(reference.get("url") or reference.get("title")), start)
+        _check_url(report, path, at, reference.get("url"), "reference")
+        kind = reference.get("kind")
+        if kind is not None and kind not in REFERENCE_KINDS:
+            report.add(
+                "bad-reference-kind",
+                path,
+                at,
+                f"reference kind {kind!r} is unknown",
+                "use one of: " + ", ".join(REFERENCE_KINDS),
+            )
+
+
+def _check_tree(
+    report: _Report, records: list[tuple[str, dict[str, Any]]], kb: KnowledgeBase, dirs: list[str]
+) -> None:
+    by_id: dict[str, list[str]] = defaultdict(list)
+    for path, record in records:
+        by_id[record["id"]].append(path)
+    for topic_id, paths in by_id.items():
+        for path in paths[1:]:
+            report.add(
+                "duplicate-id",
+                path,
+                1,
+                f"id '{topic_id}' is also used by {paths[0]}",
+                "ids are unique across the whole map: rename one of the files or folders",
+            )
+    owners: dict[str, tuple[str, str]] = {}
+    for path, record in records:
+        meta = record["meta"]
+        names = [("id", record["id"])]
+        if isinstance(meta.get("title"), str):
+            names.append(("title", meta["title"]))
+        if isinstance(meta.get("aliases"), list):
+            names += [("alias", a) for a in meta["aliases"] if isinstance(a, str)]
+        for kind, name in names:
+            key = name_key(name)
+            if not key:
+                continue
+            owner = owners.setdefault(key, (record["id"], name))
+            if owner[0] != record["id"]:
+                at = (
+                    report.line_of(path, name, record["lines"].get("aliases", 1))
+                    if kind == "alias"
+                    else record["lines"].get("title", 1)
+                )
+                report.add(
+                    "name-collision",
+                    path,
+                    at,
+                    f"{kind} '{name}' reads the same as '{owner[1]}' of topic '{owner[0]}'",
+                    "each id, title and alias must name one topic: drop or change this " + kind,
+                )
+    lines_of = {path: record["lines"] for path, record in records}
+    for topic in kb.topics.values():
+        path = topic.source.file
+        lines = lines_of[path]
+        for key in ("builds_on", "alternative_to", "related", "also_under"):
+            for target in getattr(topic, key):
+                if target in kb:
+                    continue
+                close = difflib.get_close_matches(target, list(kb.topics), n=1, cutoff=0.75)
+                report.add(
+                    "unknown-relation",
+                    path,
+                    report.line_of(path, target, lines.get(key, 1)),
+                    f"{key} names '{target}', which is no topic",
+                    f"did you mean '{close[0]}'?" if close else "use an existing topic id",
+                )
+    _check_cycles(report, kb, records)
+    have_index = {path.rsplit("/", 1)[0] for path, _ in records if path.endswith("/index.md")}
+    for folder in dirs:
+        if folder.startswith(MAP_DIR) and folder not in have_index:
+            report.add(
+                "folder-without-index",
+                folder,
+                1,
+                "folder has no index.md",
+                f"add {folder}/index.md with a title and essence for this branch",
+            )
+
+
+def _check_cycles(
+    report: _Report, kb: KnowledgeBase, records: list[tuple[str, dict[str, Any]]]
+) -> None:
+    state: dict[str, int] = {}
+    reported: set[frozenset[str]] = set()
+
+    def visit(start: str) -> None:
+        stack: list[tuple[str, list[str]]] = [(start, [start])]
+        while stack:
+            node, trail = stack.pop()
+            if state.get(node) == 2:
+                continue
+            state[node] = 1
+            topic = kb.topics[node]
+            for target in topic.builds_on:
+                if target not in kb:
+                    continue
+                if target in trail:
+                    cycle = trail[trail.index(target) :]
+                    if frozenset(cycle) not in reported:
+                        reported.add(frozenset(cycle))
+                        path = topic.source.file
+                        report.add(
+                            "builds-on-cycle",
+                            path,
+                            report.line_of(path, target, 1),
+                            "builds_on goes round in a circle: " + " -> ".join([*cycle, target]),
+                            "a topic cannot build on itself, even indirectly: drop one link",
+                        )
+                elif state.get(target) != 2:
+                    stack.append((target, [*trail, target]))
+            state[node] = 2
+
+    for topic_id in kb.topics:
+        if topic_id not in state:
+            visit(topic_id)
+
+
+def _check_sessions(
+    report: _Report, records: list[tuple[str, dict[str, Any]]], kb: KnowledgeBase, root: Path
+) -> None:
+    for path, record in records:
+        meta, lines = record["meta"], record["lines"]
+        if record["kind"] == "article":
+            _check_keys(report, path, meta, lines, ARTICLE_KEYS)
+            for topic_id in (
+                meta.get("topics") or [] if isinstance(meta.get("topics"), list) else []
+            ):
+                if topic_id not in kb:
+                    report.add(
+                        "unknown-topic",
+                        path,
+                        report.line_of(path, str(topic_id), 1),
+                        f"article names topic '{topic_id}', which does not exist",
+                        "use an id from `fomo tree`",
+                    )
+            continue
+        if record["kind"] != "session":
+            continue
+        _check_keys(report, path, meta, lines, SESSION_KEYS)
+        if not isinstance(meta.get("title"), str) or not meta["title"].strip():
+            report.add(
+                "missing-title",
+                path,
+                lines.get("title", 1),
+                "session has no title",
+                "add 'title: ...'",
+            )
+        parts = meta.get("parts")
+        if parts is not None and not isinstance(parts, list):
+            report.add(
+                "bad-type",
+                path,
+                lines.get("parts", 1),
+                "'parts' must be a list",
+                "write parts: as a list of {number, title, topics, status}",
+            )
+            continue
+        folder = path.rsplit("/", 1)[0]
+        for part in parts or []:
+            start = lines.get("parts", 1)
+            if not isinstance(part, dict):
+                report.add(
+                    "bad-type",
+                    path,
+                    start,
+                    "a part must be a mapping",
+                    "write - {number: 1, title: ..., topics: [...]}",
+                )
+                continue
+            at = report.line_of(path, str(part.get("title") or part.get("number")), start)
+            for key in part:
+                if key not in PART_KEYS:
+                    close = difflib.get_close_matches(key, PART_KEYS, n=1, cutoff=0.6)
+                    report.add(
+                        "unknown-key",
+                        path,
+                        report.line_of(path, key, at),
+                        f"unknown part key '{key}'",
+                        f"did you mean '{close[0]}'?"
+                        if close
+                        else "allowed: " + ", ".join(PART_KEYS),
+                    )
+            topics = part.get("topics") if isinstance(part.get("topics"), list) else []
+            for topic_id in topics:
+                if topic_id not in kb:
+                    close = difflib.get_close_matches(str(topic_id), list(kb.topics), n=1)
+                    report.add(
+                        "unknown-topic",
+                        path,
+                        report.line_of(path, str(topic_id), at),
+                        f"part names topic '{topic_id}', which does not exist",
+                        f"did you mean '{close[0]}'?" if close else "use an id from `fomo tree`",
+                    )
+            status = part.get("status", "open")
+            if status not in PART_STATUSES:
+                report.add(
+                    "bad-status",
+                    path,
+                    report.line_of(path, str(status), at),
+                    f"part status {status!r} is unknown",
+                    "use one of: " + ", ".join(PART_STATUSES),
+                )
+            article = part.get("article")
+            if article is not None and not (root / folder / str(article)).is_file():
+                report.add(
+                    "missing-article",
+                    path,
+                    report.line_of(path, str(article), at),
+                    f"part names article '{article}', which is not in {folder}/",
+                    "create the file (`fomo new-article`) or fix the name",
+                )
+            if part.get("seminar") is not None and not _is_date(part.get("seminar")):
+                report.add(
+                    "bad-date",
+                    path,
+                    report.line_of(path, "seminar", at),
+                    "seminar is not a date",
+                    "write seminar: YYYY-MM-DD",
+                )
+            if part.get("video") is not None:
+                _check_url(report, path, report.line_of(path, "video", at), part["video"], "video")
+
+
+def check(loaded: Loaded, today: dt.date | None = None) -> list[Finding]:
+    """All findings for a loaded knowledge base, ordered by file and line."""
+    report = _Report(loaded.root)
+    this_year = (today or dt.date.today()).year
+    records = list(loaded.index.records())
+    readable = []
+    for path, record in records:
+        error = record.get("error")
+        if error:
+            report.add(error["code"], path, error["line"], error["message"], error["hint"])
+        elif record["kind"]:
+            readable.append((path, record))
+    topic_records = [(p, r) for p, r in readable if r["kind"] == "topic"]
+    for path, record in topic_records:
+        _check_topic(report, path, record, this_year)
+    kb = build(loaded.index, strict=False)
+    _check_tree(report, topic_records, kb, loaded.index.dirs())
+    _check_sessions(report, readable, kb, loaded.root)
+    return sorted(report.findings, key=lambda f: (f.file, f.line, f.code))
