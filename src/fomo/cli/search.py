@@ -24,13 +24,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fomo.errors import FomoError
-    from fomo.kb.index import open_index
-    from fomo.kb.location import resolve_kb
+    from fomo.kb.load import open_readable
     from fomo.query.search import search
 
     if args.limit < 1:
         raise FomoError("--limit must be at least 1", hint="e.g. --limit 20")
-    hits = search(open_index(resolve_kb(args.kb)), " ".join(args.query), args.limit)
+    hits = search(open_readable(args.kb), " ".join(args.query), args.limit)
     if args.json:
         print_json([hit.__dict__ for hit in hits])
         return 0

@@ -53,14 +53,12 @@ def lines(kb: Any, topic_id: str, depth: int | None) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from fomo.errors import FomoError
-    from fomo.kb.index import open_index
-    from fomo.kb.load import build_outline
-    from fomo.kb.location import resolve_kb
+    from fomo.kb.load import build_outline, open_readable
     from fomo.query.where import resolve
 
     if args.depth is not None and args.depth < 0:
         raise FomoError("--depth must be 0 or more", hint="e.g. fomo tree --depth 2")
-    index = open_index(resolve_kb(args.kb))
+    index = open_readable(args.kb)
     kb = build_outline(index, set())
     if args.id:
         start = resolve(index, args.id).topic_id

@@ -24,12 +24,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from fomo.errors import UnknownTopicError
-    from fomo.kb.index import open_index
-    from fomo.kb.location import resolve_kb
+    from fomo.kb.load import open_readable
     from fomo.query.where import answer
 
     term = " ".join(args.term)
-    index = open_index(resolve_kb(args.kb))
+    index = open_readable(args.kb)
     try:
         found = answer(index, term)
     except UnknownTopicError as error:

@@ -73,7 +73,7 @@ def parse_document(text: str, file: str) -> Document:
     try:
         meta = yaml.load(source, Loader=_Loader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 2
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise FomoError(

@@ -19,12 +19,13 @@ from typing import Any
 from fomo.kb.location import MAP_DIR, SESSIONS_DIR, index_path
 from fomo.kb.names import name_key
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE files (
-    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT, kind TEXT, record TEXT
+    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT, kind TEXT, record TEXT,
+    broken INTEGER
 );
 CREATE TABLE dirs (path TEXT PRIMARY KEY);
 CREATE TABLE topics (
@@ -191,8 +192,16 @@ class Index:
                 parsed += 1
                 self._forget(path)
                 self.db.execute(
-                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
-                    (path, size, mtime, digest, record["kind"], dumps(record)),
+                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        path,
+                        size,
+                        mtime,
+                        digest,
+                        record["kind"],
+                        dumps(record),
+                        int(bool(record["error"])),
+                    ),
                 )
                 if record["kind"] == "topic":
                     self._remember(path, record)
@@ -266,6 +275,13 @@ class Index:
         for path, record in self.db.execute("SELECT path, record FROM files ORDER BY path"):
             yield path, json.loads(record)
 
+    def first_unreadable(self) -> tuple[str, dict[str, Any]] | None:
+        """A file that could not be parsed at all, if any (by path order)."""
+        row = self.db.execute(
+            "SELECT path, record FROM files WHERE broken=1 AND kind!='' ORDER BY path LIMIT 1"
+        ).fetchone()
+        return (row[0], json.loads(row[1])) if row else None
+
     def records_of_kind(self, kinds: tuple[str, ...]) -> Iterator[tuple[str, dict[str, Any]]]:
         marks = ",".join("?" * len(kinds))
         rows = self.db.execute(
@@ -294,7 +310,10 @@ class Index:
             "CASE kind WHEN 'id' THEN 0 WHEN 'title' THEN 1 ELSE 2 END",
             (key,),
         )
-        return list(rows)
+        seen: dict[str, str] = {}
+        for topic_id, kind in rows:
+            seen.setdefault(topic_id, kind)
+        return list(seen.items())
 
     def incoming(self, topic_id: str) -> list[tuple[str, str]]:
         """(kind, source id) of every relation that points at this topic."""

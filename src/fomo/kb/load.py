@@ -189,6 +189,15 @@ def build(index: Index, *, strict: bool = True) -> KnowledgeBase:
     return KnowledgeBase(topics, sessions, articles)
 
 
+def open_readable(kb: str | os.PathLike[str] | None) -> Index:
+    """The fresh index of a knowledge base every file of which parses; else the first problem."""
+    index = open_index(resolve_kb(kb))
+    broken = index.first_unreadable()
+    if broken is not None:
+        raise unreadable(broken[1], broken[0])  # type: ignore[misc]
+    return index
+
+
 def load(kb: str | os.PathLike[str] | None = None, *, strict: bool = True) -> Loaded:
     """Resolve `--kb`, refresh the index and build the knowledge base."""
     root = resolve_kb(kb)

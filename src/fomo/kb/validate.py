@@ -266,7 +266,9 @@ def _check_tree(
                 f"id '{topic_id}' is also used by {paths[0]}",
                 "ids are unique across the whole map: rename one of the files or folders",
             )
-    owners: dict[str, tuple[str, str]] = {}
+    lines_of = {path: record["lines"] for path, record in records}
+    strength = {"id": 0, "title": 1, "alias": 2}
+    claims: dict[str, list[tuple[int, str, str, str, str]]] = defaultdict(list)
     for path, record in records:
         meta = record["meta"]
         names = [("id", record["id"])]
@@ -276,23 +278,24 @@ def _check_tree(
             names += [("alias", a) for a in meta["aliases"] if isinstance(a, str)]
         for kind, name in names:
             key = name_key(name)
-            if not key:
-                continue
-            owner = owners.setdefault(key, (record["id"], name))
-            if owner[0] != record["id"]:
-                at = (
-                    report.line_of(path, name, record["lines"].get("aliases", 1))
-                    if kind == "alias"
-                    else record["lines"].get("title", 1)
-                )
-                report.add(
-                    "name-collision",
-                    path,
-                    at,
-                    f"{kind} '{name}' reads the same as '{owner[1]}' of topic '{owner[0]}'",
-                    "each id, title and alias must name one topic: drop or change this " + kind,
-                )
-    lines_of = {path: record["lines"] for path, record in records}
+            if key and all(c[3] != record["id"] for c in claims[key]):
+                claims[key].append((strength[kind], kind, name, record["id"], path))
+    for contenders in claims.values():
+        if len(contenders) < 2:
+            continue
+        contenders.sort()
+        _, owner_kind, owner_name, owner_id, _ = contenders[0]
+        for _, kind, name, _topic_id, path in contenders[1:]:
+            lines = lines_of[path]
+            at = report.line_of(path, name, lines.get("aliases", 1)) if kind == "alias" else 1
+            at = lines.get("title", 1) if kind == "title" else at
+            report.add(
+                "name-collision",
+                path,
+                at,
+                f"{kind} '{name}' reads the same as {owner_kind} '{owner_name}' of '{owner_id}'",
+                f"each id, title and alias must name one topic: change this {kind}",
+            )
     for topic in kb.topics.values():
         path = topic.source.file
         lines = lines_of[path]

@@ -1,0 +1,57 @@
+import pytest
+
+from fomo.errors import FomoError
+from fomo.kb.load import load
+from fomo.kb.location import resolve_kb
+from tests.conftest import STARTER
+
+
+def test_folder_tree_becomes_the_hierarchy(starter_kb) -> None:
+    kb = load(starter_kb).kb
+    assert kb.root.id == "large-language-models"
+    assert [t.id for t in kb.children("large-language-models")] == ["basics", "training"]
+    assert [t.id for t in kb.path("dpo")] == [
+        "large-language-models",
+        "training",
+        "preferences",
+        "dpo",
+    ]
+    assert {t.id for t in kb.siblings("dpo")} == {"rlhf", "ppo"}
+    dpo = kb.topics["dpo"]
+    assert dpo.aliases == ["DPO"] and dpo.year == 2023 and dpo.builds_on == ["rlhf"]
+    assert dpo.references[0].url == "https://huggingface.co/docs/trl"
+    assert dpo.source.file == "map/training/preferences/dpo.md"
+    assert dpo.added.isoformat() == "2026-11-26"
+
+
+def test_sessions_and_their_coverage(starter_kb) -> None:
+    kb = load(starter_kb).kb
+    (session,) = kb.sessions
+    assert session.number == 1 and session.parts[0].topics == ["preferences"]
+    assert kb.session_topics(session) == {"preferences", "rlhf", "dpo", "ppo"}
+    assert [(s.number, p.number) for s, p in kb.coverage_of("dpo")] == [(1, 1)]
+
+
+def test_unreadable_file_refuses_strict_load_with_file_and_line(make_kb) -> None:
+    root = make_kb({**STARTER, "map/basics/bad.md": "---\ntitle: [x\n---\n"})
+    with pytest.raises(FomoError) as caught:
+        load(root)
+    assert caught.value.file == "map/basics/bad.md"
+    assert caught.value.line == 2
+    assert len(load(root, strict=False).kb) == 8
+
+
+def test_missing_kb_folder_is_a_clear_error(tmp_path) -> None:
+    with pytest.raises(FomoError, match="does not exist"):
+        resolve_kb(tmp_path / "nope")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FomoError, match="no map/"):
+        resolve_kb(tmp_path / "empty")
+
+
+def test_default_is_local_knowledge_then_bundled(tmp_path, monkeypatch, make_kb) -> None:
+    monkeypatch.chdir(tmp_path)
+    bundled = resolve_kb(None)
+    assert (bundled / "map" / "index.md").is_file()
+    make_kb(STARTER, name="knowledge")
+    assert resolve_kb(None) == (tmp_path / "knowledge").resolve()
