@@ -19,17 +19,17 @@ from typing import Any
 from fomo.kb.location import MAP_DIR, SESSIONS_DIR, index_path
 from fomo.kb.names import name_key
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE files (
-    path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, digest TEXT, kind TEXT, record TEXT,
-    broken INTEGER
+    id INTEGER PRIMARY KEY, path TEXT UNIQUE, size INTEGER, mtime_ns INTEGER, digest TEXT,
+    kind TEXT, record TEXT, broken INTEGER
 );
 CREATE TABLE dirs (path TEXT PRIMARY KEY);
 CREATE TABLE topics (
-    path TEXT PRIMARY KEY, id TEXT, parent TEXT, title TEXT, ord INTEGER
+    path TEXT PRIMARY KEY, id TEXT, parent TEXT, title TEXT, ord INTEGER, essence TEXT
 );
 CREATE INDEX topics_id ON topics(id);
 CREATE INDEX topics_parent ON topics(parent);
@@ -63,27 +63,32 @@ class OutlineRow:
 
 
 def scan(root: Path) -> tuple[dict[str, tuple[int, int]], list[str]]:
-    """Every Markdown file under map/ and sessions/ with (size, mtime_ns), and every folder."""
+    """Every Markdown file under map/ and sessions/ with (size, mtime_ns), and every folder.
+
+    Plain strings and os.scandir rather than pathlib: this runs on every command over every
+    file, so its per-entry cost is most of a warm `fomo where`."""
     files: dict[str, tuple[int, int]] = {}
     dirs: list[str] = []
+    base = str(root)
     for top in (MAP_DIR, SESSIONS_DIR):
-        stack = [(root / top, top)]
+        stack = [top]
         while stack:
-            folder, rel = stack.pop()
+            rel = stack.pop()
             try:
-                entries = list(os.scandir(folder))
+                entries = os.scandir(f"{base}/{rel}")
             except (FileNotFoundError, NotADirectoryError):
                 continue
             dirs.append(rel)
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                child = f"{rel}/{entry.name}"
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((Path(entry.path), child))
-                elif entry.name.endswith(".md"):
-                    stat = entry.stat()
-                    files[child] = (stat.st_size, stat.st_mtime_ns)
+            with entries:
+                for entry in entries:
+                    name = entry.name
+                    if name[0] == ".":
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(f"{rel}/{name}")
+                    elif name.endswith(".md"):
+                        stat = entry.stat()
+                        files[f"{rel}/{name}"] = (stat.st_size, stat.st_mtime_ns)
     return files, dirs
 
 
@@ -175,7 +180,6 @@ class Index:
         try:
             for path in removed:
                 self._forget(path)
-                self.db.execute("DELETE FROM files WHERE path=?", (path,))
             for path in stale:
                 size, mtime = on_disk[path]
                 try:
@@ -190,9 +194,11 @@ class Index:
                     continue
                 record = read_record(raw, path)
                 parsed += 1
-                self._forget(path)
-                self.db.execute(
-                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                if path in known:
+                    self._forget(path)
+                cursor = self.db.execute(
+                    "INSERT INTO files (path, size, mtime_ns, digest, kind, record, broken) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (
                         path,
                         size,
@@ -204,7 +210,7 @@ class Index:
                     ),
                 )
                 if record["kind"] == "topic":
-                    self._remember(path, record)
+                    self._remember(cursor.lastrowid, path, record)
             if known_dirs != set(dirs):
                 self.db.execute("DELETE FROM dirs")
                 self.db.executemany("INSERT INTO dirs VALUES (?)", [(d,) for d in dirs])
@@ -215,16 +221,26 @@ class Index:
         return SyncStats(len(on_disk), parsed, len(removed))
 
     def _forget(self, path: str) -> None:
-        for table in ("topics", "names", "relations", "search"):
+        row = self.db.execute("SELECT id FROM files WHERE path=?", (path,)).fetchone()
+        if row is not None:
+            self.db.execute("DELETE FROM search WHERE rowid=?", (row[0],))
+        for table in ("topics", "names", "relations", "files"):
             self.db.execute(f"DELETE FROM {table} WHERE path=?", (path,))
 
-    def _remember(self, path: str, record: dict[str, Any]) -> None:
+    def _remember(self, rowid: int | None, path: str, record: dict[str, Any]) -> None:
         meta = record["meta"]
         topic_id = record["id"]
         title = _text(meta.get("title"))
         self.db.execute(
-            "INSERT INTO topics VALUES (?, ?, ?, ?, ?)",
-            (path, topic_id, record["parent"], title, _order(meta.get("order"))),
+            "INSERT INTO topics VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                path,
+                topic_id,
+                record["parent"],
+                title,
+                _order(meta.get("order")),
+                _text(meta.get("essence")),
+            ),
         )
         aliases = (
             [a for a in meta.get("aliases") or [] if isinstance(a, str)]
@@ -257,8 +273,10 @@ class Index:
         if isinstance(paper, dict):
             refs += " " + _text(paper.get("title"))
         self.db.execute(
-            "INSERT INTO search VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO search (rowid, path, id, title, aliases, essence, body, refs) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
+                rowid,
                 path,
                 topic_id,
                 title,
@@ -298,10 +316,15 @@ class Index:
         return [row[0] for row in self.db.execute("SELECT path FROM dirs ORDER BY path")]
 
     def outline(self) -> list[OutlineRow]:
-        return [
-            OutlineRow(*row)
-            for row in self.db.execute("SELECT id, parent, title, ord, path FROM topics")
-        ]
+        return self._rows("")
+
+    def outline_of(self, where: str, values: tuple[Any, ...]) -> list[OutlineRow]:
+        """Outline rows matching an SQL condition over the topics table."""
+        return self._rows(f" WHERE {where}", values)
+
+    def _rows(self, condition: str, values: tuple[Any, ...] = ()) -> list[OutlineRow]:
+        sql = "SELECT id, parent, title, ord, path FROM topics" + condition
+        return [OutlineRow(*row) for row in self.db.execute(sql, values)]
 
     def ids_for_key(self, key: str) -> list[tuple[str, str]]:
         """(topic id, how it matched) for a name key, ids first, then titles, then aliases."""
@@ -325,7 +348,7 @@ class Index:
     def topic_summary(self, topic_id: str) -> tuple[str, str, str] | None:
         """(title, essence, file) of a topic, straight from the search table."""
         row = self.db.execute(
-            "SELECT title, essence, path FROM search WHERE id=? LIMIT 1", (topic_id,)
+            "SELECT title, essence, path FROM topics WHERE id=? LIMIT 1", (topic_id,)
         ).fetchone()
         return tuple(row) if row else None
 

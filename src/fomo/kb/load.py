@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from fomo.errors import FomoError
-from fomo.kb.index import Index, open_index
+from fomo.kb.index import Index, OutlineRow, open_index
 from fomo.kb.location import resolve_kb
 from fomo.kb.records import ROOT_PARENT
 from fomo.model import Article, KnowledgeBase, Paper, Part, Reference, Session, Source, Topic
@@ -205,29 +205,19 @@ def load(kb: str | os.PathLike[str] | None = None, *, strict: bool = True) -> Lo
     return Loaded(build(index, strict=strict), root, index)
 
 
-def build_outline(index: Index, detailed: set[str]) -> KnowledgeBase:
-    """The whole tree with full records only for `detailed` ids; other topics carry just id,
-    title, parent and order. For instant lookups over large maps, where parsing every record
-    would cost more than the answer."""
-    rows = index.outline()
-    root_id = next((row.id for row in rows if row.parent is None), None)
-    topics = []
-    for row in rows:
-        record = index.record(row.path) if row.id in detailed else None
-        if record is not None and not record.get("error"):
-            topics.append(topic_from_record(row.path, record, root_id))
-        else:
-            parent = root_id if row.parent == ROOT_PARENT else row.parent
-            topics.append(
-                Topic(
-                    id=row.id,
-                    title=row.title or row.id,
-                    essence="",
-                    parent=parent,
-                    order=row.order,
-                    source=Source(row.path, 1),
-                )
-            )
+def _thin_topic(row: OutlineRow, root_id: str | None) -> Topic:
+    parent = root_id if row.parent == ROOT_PARENT else row.parent
+    return Topic(
+        id=row.id,
+        title=row.title or row.id,
+        essence="",
+        parent=parent,
+        order=row.order,
+        source=Source(row.path, 1),
+    )
+
+
+def _sessions_and_articles(index: Index) -> tuple[list[Session], list[Article]]:
     sessions = []
     article_records = []
     for path, record in index.records_of_kind(("session", "article")):
@@ -237,5 +227,63 @@ def build_outline(index: Index, detailed: set[str]) -> KnowledgeBase:
             sessions.append(session_from_record(path, record))
         else:
             article_records.append((path, record))
-    articles = [article_from_record(p, r, sessions) for p, r in article_records]
-    return KnowledgeBase(topics, sessions, articles)
+    return sessions, [article_from_record(p, r, sessions) for p, r in article_records]
+
+
+def _assemble(index: Index, rows: list[OutlineRow], detailed: set[str]) -> KnowledgeBase:
+    root_rows = index.outline_of("parent IS NULL", ())
+    root_id = root_rows[0].id if root_rows else None
+    topics = []
+    for row in rows:
+        record = index.record(row.path) if row.id in detailed else None
+        if record is not None and not record.get("error"):
+            topics.append(topic_from_record(row.path, record, root_id))
+        else:
+            topics.append(_thin_topic(row, root_id))
+    return KnowledgeBase(topics, *_sessions_and_articles(index))
+
+
+def build_outline(index: Index, detailed: set[str]) -> KnowledgeBase:
+    """The whole tree with full records only for `detailed` ids; other topics carry just id,
+    title, parent and order. Enough for trees and paths without parsing every record."""
+    return _assemble(index, index.outline(), detailed)
+
+
+def build_neighbourhood(index: Index, topic_id: str) -> KnowledgeBase:
+    """Only what surrounds one topic: its ancestors, siblings, children and relations (thin),
+    and the topic itself in full. Keeps `fomo where` instant however large the map."""
+    rows: dict[str, OutlineRow] = {}
+    (current,) = index.outline_of("id=? LIMIT 1", (topic_id,)) or [None]
+    if current is None:
+        return KnowledgeBase([])
+    rows[current.id] = current
+    chain = current
+    while chain.parent is not None:
+        key = chain.parent
+        found = index.outline_of(
+            "id=? LIMIT 1" if key != ROOT_PARENT else "parent IS NULL LIMIT 1",
+            (key,) if key != ROOT_PARENT else (),
+        )
+        if not found or found[0].id in rows:
+            break
+        chain = rows.setdefault(found[0].id, found[0])
+    for row in index.outline_of("parent=? OR parent=?", _parent_keys(current, topic_id)):
+        rows.setdefault(row.id, row)
+    record = index.record(current.path) or {}
+    meta = record.get("meta", {})
+    linked = {
+        target
+        for key in ("builds_on", "alternative_to", "related", "also_under")
+        for target in as_list(meta.get(key))
+    }
+    linked |= {source for _, source in index.incoming(topic_id)}
+    for linked_id in linked - rows.keys():
+        for row in index.outline_of("id=? LIMIT 1", (linked_id,)):
+            rows[row.id] = row
+    return _assemble(index, list(rows.values()), {topic_id})
+
+
+def _parent_keys(row: OutlineRow, topic_id: str) -> tuple[str, str]:
+    """The parent key of the topic's siblings, and of its children (the root's are '')."""
+    children_key = ROOT_PARENT if row.parent is None else topic_id
+    return (row.parent if row.parent is not None else "\0", children_key)

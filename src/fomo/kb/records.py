@@ -13,7 +13,6 @@ import re
 from typing import Any
 
 from fomo.errors import FomoError
-from fomo.kb.frontmatter import decode, parse_document
 from fomo.kb.location import MAP_DIR, SESSIONS_DIR
 
 ROOT_PARENT = ""  # the parent recorded for a top-level branch: whatever the root's id is
@@ -61,6 +60,8 @@ def _jsonable(value: Any) -> Any:
 
 
 def read_record(raw: bytes, rel: str) -> dict[str, Any]:
+    from fomo.kb.frontmatter import decode, parse_document  # PyYAML: only when parsing
+
     kind = classify(rel)
     record: dict[str, Any] = {"kind": kind, "meta": {}, "body": "", "lines": {}, "error": None}
     try:

@@ -11,7 +11,7 @@ from typing import Any
 
 from fomo.errors import FomoError, UnknownTopicError
 from fomo.kb.index import Index
-from fomo.kb.load import build_outline
+from fomo.kb.load import build_neighbourhood
 from fomo.kb.names import name_key
 from fomo.model import Article, KnowledgeBase, Part, Session, Topic
 
@@ -114,7 +114,7 @@ def resolve(index: Index, term: str) -> Match:
 
 def answer(index: Index, term: str) -> Answer:
     match = resolve(index, term)
-    kb = build_outline(index, {match.topic_id})
+    kb = build_neighbourhood(index, match.topic_id)
     incoming = [(kind, kb.topics[s]) for kind, s in index.incoming(match.topic_id) if s in kb]
     return describe(kb, term, match, incoming)
 
