@@ -75,8 +75,8 @@ def render(found: Any) -> str:
         rows.append(("paper", topic.paper.title + year))
     parent = found.path[-2].title if len(found.path) > 1 else None
     if found.siblings:
-        label = f"family of {parent}" if parent else "family"
-        rows.append((label, _names(found.siblings)))
+        family = f"({parent}) " if parent else ""
+        rows.append(("family", family + _names(found.siblings)))
     if found.children:
         rows.append(("children", _names(found.children)))
     for kind, other in found.relations:
