@@ -23,9 +23,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import write_map  # noqa: E402
+from synthetic import write_map
 
-from fomo.kb.index import Index  # noqa: E402
+from fomo.kb.index import Index
 
 FOMO = [str(Path(sys.executable).with_name("fomo"))]
 
@@ -35,7 +35,9 @@ def timed(command: list[str], env: dict[str, str], repeat: int) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        )
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
@@ -72,7 +74,7 @@ def main() -> None:
     incremental = statistics.median(updates)
 
     term = titles[len(titles) // 2]
-    where = FOMO + ["where", term, "--kb", str(kb)]
+    where = [*FOMO, "where", term, "--kb", str(kb)]
     subprocess.run(where, env=env, stdout=subprocess.DEVNULL, check=True)  # warm the index
     grep = ["grep", "-ril", term, str(kb / "map")]
     fomo_time = timed(where, env, args.repeat)
@@ -89,7 +91,9 @@ def main() -> None:
     print(f"index full build: {full:.2f} s (target <= 3 s)")
     print(f"index update after editing one file: {incremental * 1000:.1f} ms")
     print(f"  ratio update/full: 1/{full / incremental:.0f} (target <= 1/20)")
-    print(f"peak memory of fomo where: {peak:.0f} MB (target <= 150 MB; max RSS of child processes)")
+    print(
+        f"peak memory of fomo where: {peak:.0f} MB (target <= 150 MB; max RSS of child processes)"
+    )
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -17,7 +17,9 @@ WORDS = (
     "audio video diffusion instruction tuning supervised reinforcement direct optimisation "
     "calibrated robust efficient scalable hierarchical recursive semantic structured"
 ).split()
-NOUNS = "Model Method Framework Benchmark Optimizer Decoder Encoder Tokenizer Library Dataset".split()
+NOUNS = (
+    "Model Method Framework Benchmark Optimizer Decoder Encoder Tokenizer Library Dataset".split()
+)
 
 
 def _title(rng: random.Random, used: set[str]) -> str:
