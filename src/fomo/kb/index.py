@@ -92,6 +92,44 @@ def scan(root: Path) -> tuple[dict[str, tuple[int, int]], list[str]]:
     return files, dirs
 
 
+PARALLEL_FROM = 400  # files to parse before a process pool pays for its start-up
+_CHUNK = 200
+
+
+def _read_chunk(base: str, jobs: list[tuple[str, str]]) -> list[tuple[str, str, Any]]:
+    """(path, digest, record) per file; record is None when the content hash is unchanged
+    (only the stamp moved) and the path is skipped when the file vanished meanwhile."""
+    from fomo.kb.records import read_record
+
+    done = []
+    for path, known_digest in jobs:
+        try:
+            with open(f"{base}/{path}", "rb") as handle:
+                raw = handle.read()
+        except OSError:
+            continue
+        digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
+        done.append((path, digest, None if digest == known_digest else read_record(raw, path)))
+    return done
+
+
+def _read_all(base: str, jobs: list[tuple[str, str]]) -> Iterator[tuple[str, str, Any]]:
+    """Read and parse files, across processes when there are many (a first build): parsing
+    YAML is most of the cost and the main process meanwhile writes SQLite."""
+    workers = min(4, os.cpu_count() or 1)
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        yield from _read_chunk(base, jobs)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [jobs[i : i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for done in pool.map(_read_chunk, [base] * len(chunks), chunks):
+            yield from done
+
+
 def _text(value: Any) -> str:
     if isinstance(value, list):
         return " ".join(str(v) for v in value)
@@ -173,26 +211,19 @@ class Index:
         known_dirs = {row[0] for row in self.db.execute("SELECT path FROM dirs")}
         if not stale and not removed and known_dirs == set(dirs):
             return SyncStats(len(on_disk), 0, 0)
-        from fomo.kb.records import dumps, read_record
-
         parsed = 0
         self.db.execute("BEGIN IMMEDIATE")
         try:
             for path in removed:
                 self._forget(path)
-            for path in stale:
+            jobs = [(path, known.get(path, (0, 0, ""))[2]) for path in stale]
+            for path, digest, record in _read_all(str(self.kb), jobs):
                 size, mtime = on_disk[path]
-                try:
-                    raw = (self.kb / path).read_bytes()
-                except OSError:
-                    continue
-                digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
-                if path in known and known[path][2] == digest:
+                if record is None:
                     self.db.execute(
                         "UPDATE files SET size=?, mtime_ns=? WHERE path=?", (size, mtime, path)
                     )
                     continue
-                record = read_record(raw, path)
                 parsed += 1
                 if path in known:
                     self._forget(path)
@@ -205,7 +236,7 @@ class Index:
                         mtime,
                         digest,
                         record["kind"],
-                        dumps(record),
+                        json.dumps(record),
                         int(bool(record["error"])),
                     ),
                 )

@@ -8,7 +8,6 @@ model objects is `fomo.kb.load`'s job; judging them is `fomo.kb.validate`'s.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from typing import Any
 
@@ -81,7 +80,3 @@ def read_record(raw: bytes, rel: str) -> dict[str, Any]:
     if kind == "topic":
         record["id"], record["parent"] = topic_place(rel, record["meta"])
     return record
-
-
-def dumps(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
