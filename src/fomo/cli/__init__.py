@@ -15,7 +15,25 @@ from fomo import __version__
 from fomo.errors import FomoError
 
 # Listed in the order `fomo --help` shows them.
-COMMANDS = ("where", "tree", "search", "check")
+COMMANDS = (
+    "where",
+    "tree",
+    "search",
+    "check",
+    "add",
+    "move",
+    "alias",
+    "review",
+    "stale",
+    "changes",
+    "timeline",
+    "sessions",
+    "new-article",
+    "coverage",
+)
+
+# Commands whose module name differs (`import` is a Python keyword).
+_MODULES = {"import": "import_"}
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -44,7 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
-        importlib.import_module(f"fomo.cli.{name.replace('-', '_')}").register(subparsers, common)
+        module = _MODULES.get(name, name.replace("-", "_"))
+        importlib.import_module(f"fomo.cli.{module}").register(subparsers, common)
     return parser
 
 

@@ -434,7 +434,9 @@ def render_front_matter(fields: dict[str, Any], body: str = "") -> str:
             value = flow_map(value)
         data[key] = value
     stream = io.StringIO()
-    _yaml().dump(data, stream)
+    yaml = _yaml()
+    yaml.representer.ignore_aliases = lambda _data: True  # `added` and `reviewed` share a date
+    yaml.dump(data, stream)
     if body and not body.endswith("\n"):
         body += "\n"
     return f"---\n{stream.getvalue()}---\n{body}"
@@ -592,12 +594,6 @@ def create_topic(
     _check_id(kb, root, topic_id, folder)
     names = [topic_id, str(fields.get("title") or ""), *(fields.get("aliases") or [])]
     _refuse_collisions(kb, [n for n in names if n], None)
-    if len({name_key(n) for n in names if n}) < len([n for n in names if n]):
-        raise FomoError(
-            "the new topic's id, title and aliases repeat one another",
-            hint="drop the alias that reads the same as the title or id",
-            code="name-collision",
-        )
     rel = f"{folder}/{topic_id}.md"
     text = render_front_matter(fields, body)
     _check_topic_text(rel, text, None, allow)

@@ -1,0 +1,86 @@
+"""Freshness: stale reviews, quiet branches, unpromoted emerging topics, changes, timelines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from fomo.errors import FomoError
+from fomo.kb.load import load
+from fomo.query import freshness
+from tests.conftest import topic_file
+
+TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture
+def aged_kb(make_kb) -> Path:
+    def topic(title: str, added: str, reviewed: str | None, **extra: str) -> str:
+        text = topic_file(title, f"About {title}.", **extra)
+        text = text.replace("added: 2026-11-26", f"added: {added}")
+        if reviewed is None:
+            return text.replace("reviewed: 2026-11-26\n", "")
+        return text.replace("reviewed: 2026-11-26", f"reviewed: {reviewed}")
+
+    return make_kb(
+        {
+            "map/index.md": topic("Root", "2020-01-01", "2026-11-01"),
+            "map/old/index.md": topic("Old Branch", "2020-01-01", "2026-11-01", order="1"),
+            "map/old/ancient.md": topic("Ancient", "2021-01-01", "2022-01-01", year="2017"),
+            "map/old/unseen.md": topic("Unseen", "2021-01-01", None, year="2017"),
+            "map/new/index.md": topic("New Branch", "2026-11-20", "2026-11-20", order="2"),
+            "map/new/hot.md": topic(
+                "Hot", "2026-11-24", "2026-11-24", status="emerging", year="2026"
+            ),
+            "map/new/cold.md": topic(
+                "Cold", "2025-01-01", "2026-11-25", status="emerging", year="2024"
+            ),
+        }
+    )
+
+
+def test_parse_age_and_date() -> None:
+    assert freshness.parse_age("180d").days == 180
+    assert freshness.parse_age("2w").days == 14
+    assert freshness.parse_age("1y").days == 365
+    assert freshness.parse_date("2026-01-02") == dt.date(2026, 1, 2)
+    assert freshness.parse_date("7d", TODAY) == dt.date(2026, 11, 19)
+    with pytest.raises(FomoError, match="cannot read"):
+        freshness.parse_age("soon")
+    with pytest.raises(FomoError, match="YYYY-MM-DD"):
+        freshness.parse_date("yesterday-ish")
+
+
+def test_stale_lists_old_reviews_quiet_branches_and_emerging(aged_kb: Path) -> None:
+    report = freshness.stale(load(aged_kb).kb, dt.timedelta(days=180), TODAY)
+    assert [(t.id, t.days) for t in report.topics] == [("unseen", None), ("ancient", 1790)]
+    assert [b.id for b in report.branches] == ["old"]
+    assert [e.id for e in report.emerging] == ["cold"]
+    assert not report.empty and report.as_dict()["older_than_days"] == 180
+
+
+def test_changes_from_dates_newest_first(aged_kb: Path) -> None:
+    events = freshness.changes(load(aged_kb).kb, dt.date(2026, 11, 20), aged_kb)
+    assert [(e.date, e.kind, e.id) for e in events] == [
+        ("2026-11-25", "reviewed", "cold"),
+        ("2026-11-24", "added", "hot"),
+        ("2026-11-20", "added", "new"),
+    ]
+    assert events[1].branch == "New Branch"
+    digest = freshness.digest_markdown(events, dt.date(2026, 11, 20))
+    assert digest.startswith("# New in the LLM map since 2026-11-20")
+    assert "## New topics" in digest and "- **Hot** `hot` (New Branch), 2026-11-24" in digest
+    assert "Nothing new." in freshness.digest_markdown([], TODAY)
+
+
+def test_digest_escapes_markdown_in_titles() -> None:
+    event = freshness.Event("2026-11-26", "added", "x", "A *bold* [link](javascript:x)", "f.md")
+    assert "A \\*bold\\* \\[link\\](javascript:x)" in freshness.digest_markdown([event], TODAY)
+
+
+def test_timeline_by_year(aged_kb: Path) -> None:
+    kb = load(aged_kb).kb
+    assert freshness.timeline(kb) == {2017: ["ancient", "unseen"], 2024: ["cold"], 2026: ["hot"]}
+    assert freshness.timeline(kb, "new") == {2024: ["cold"], 2026: ["hot"]}
