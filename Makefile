@@ -9,7 +9,6 @@ $(VENV)/.installed: pyproject.toml package.json package-lock.json
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
 	npm ci --no-audit --no-fund --loglevel=error
-	npm run --silent vendor
 	touch $@
 
 setup: $(VENV)/.installed

@@ -30,6 +30,10 @@ COMMANDS = (
     "sessions",
     "new-article",
     "coverage",
+    "import",
+    "export",
+    "build",
+    "serve",
 )
 
 # Commands whose module name differs (`import` is a Python keyword).

@@ -1,0 +1,439 @@
+"""How fast is `fomo build`, and how smooth is the mind map? Measured side by side in one run.
+
+- full build (pages + Pagefind search index) of a synthetic knowledge base of 1,000 and 5,000
+  topics + 200 articles (pages of ~400 words with code), against Hugo (Debian's `hugo`, a
+  minimal layout) followed by Pagefind over its output, and against MkDocs Material (search
+  plugin on; in its own venv, /tmp/mkdocs-venv, created here if missing; at 1,000 topics);
+- an incremental rebuild after editing one topic, against the full build;
+- peak memory of the build at 5,000 topics;
+- the 10,000-node mind map in headless Chromium: time to first draw, expand-all, fps panning,
+  and its data + code size gzipped.
+
+Run: .venv/bin/python benchmarks/site_build.py [--sizes 1000 5000] [--no-mkdocs] [--map-nodes N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORDS = [
+    "attention",
+    "sparse",
+    "rotary",
+    "adaptive",
+    "contrastive",
+    "preference",
+    "policy",
+    "reward",
+    "latent",
+    "mixture",
+    "expert",
+    "gated",
+    "linear",
+    "recurrent",
+    "state",
+    "space",
+    "token",
+    "vocabulary",
+    "retrieval",
+    "augmented",
+    "agent",
+    "planning",
+    "tool",
+    "memory",
+    "context",
+    "window",
+    "long",
+    "chunked",
+    "speculative",
+    "draft",
+    "verify",
+    "quantized",
+    "low",
+    "rank",
+    "adapter",
+    "prefix",
+    "prompt",
+    "chain",
+    "thought",
+    "tree",
+    "graph",
+    "reflection",
+    "critique",
+    "judge",
+    "benchmark",
+    "evaluation",
+    "alignment",
+    "safety",
+    "guard",
+    "red",
+    "team",
+    "watermark",
+    "distillation",
+    "pruning",
+    "kernel",
+    "fused",
+    "paged",
+    "cache",
+    "the",
+    "a",
+    "of",
+    "to",
+    "and",
+    "in",
+    "that",
+    "is",
+    "for",
+    "with",
+    "as",
+    "on",
+    "by",
+    "model",
+    "training",
+    "data",
+    "loss",
+    "gradient",
+    "layer",
+]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def prose(rng: random.Random, words: int) -> str:
+    out, sentence = [], []
+    for _ in range(words):
+        sentence.append(rng.choice(WORDS))
+        if len(sentence) >= rng.randint(8, 18):
+            out.append(" ".join(sentence).capitalize() + ".")
+            sentence = []
+    return " ".join(out)
+
+
+def body(rng: random.Random, parent: str | None) -> str:
+    link = f" See also [[{parent}]]." if parent else ""
+    return (
+        f"## Overview\n\n{prose(rng, 150)}{link}\n\n## How it works\n\n{prose(rng, 150)}\n\n"
+        "```python\ndef score(model, batch):\n    logits = model(batch.inputs)\n"
+        "    return (logits.argmax(-1) == batch.labels).float().mean()\n```\n\n"
+        f"## Limits\n\n{prose(rng, 100)}\n"
+    )
+
+
+def make_kb(root: Path, topics: int, articles: int, *, with_body: bool = True) -> list[dict]:
+    """Write a knowledge base; return the topics as dicts (for the anchors' Markdown)."""
+    rng = random.Random(11)
+    nodes = [{"id": "synthetic-root", "title": "Synthetic Root", "parent": None}]
+    children: dict[int, list[int]] = {0: []}
+    frontier = 0
+    for number in range(1, topics):
+        while len(children[frontier]) >= (12 if frontier == 0 else 8):
+            frontier += 1
+        title = " ".join(rng.choice(WORDS).capitalize() for _ in range(3)) + f" {number}"
+        nodes.append({"id": f"t{number}", "title": title, "parent": frontier})
+        children[frontier].append(number)
+        children[number] = []
+    for position, node in enumerate(nodes):
+        node["essence"] = prose(rng, 18)
+        node["year"] = 2015 + position % 11
+        parent = node["parent"]
+        node["body"] = body(rng, nodes[parent]["id"] if parent else None) if with_body else ""
+        if parent is None:
+            path = root / "map" / "index.md"
+        else:
+            chain = []
+            current = position
+            while nodes[current]["parent"] is not None:
+                chain.append(nodes[current]["id"])
+                current = nodes[current]["parent"]
+            chain.reverse()
+            path = (
+                root / "map" / Path(*chain) / "index.md"
+                if children[position]
+                else (root / "map" / Path(*chain[:-1]) / f"{chain[-1]}.md")
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            f"---\ntitle: {node['title']}\nessence: {node['essence']}\nyear: {node['year']}\n"
+            f"added: 2026-{1 + position % 12:02d}-{1 + position % 28:02d}\n"
+            f"aliases: [T{position}]\n---\n{node['body']}",
+            encoding="utf-8",
+        )
+    per_session = 20
+    for s in range(0, articles, per_session):
+        folder = root / "sessions" / f"{s // per_session + 1:02d}-session"
+        folder.mkdir(parents=True, exist_ok=True)
+        parts = []
+        for a in range(s, min(s + per_session, articles)):
+            topic = nodes[1 + a % (len(nodes) - 1)]["id"] if len(nodes) > 1 else "synthetic-root"
+            parts.append(
+                f"  - {{number: {a - s + 1}, title: Part {a}, topics: [{topic}], "
+                f"status: published, author: A, article: a{a}.md}}"
+            )
+            (folder / f"a{a}.md").write_text(
+                f"---\ntitle: Article {a}\nauthor: A\npublished: 2026-10-{1 + a % 28:02d}\n"
+                f'topics: [{topic}]\n---\n{body(rng, topic)}\n!!! tip "Note"\n    {prose(rng, 20)}\n',
+                encoding="utf-8",
+            )
+        (folder / "index.md").write_text(
+            f"---\ntitle: Session {s // per_session + 1}\nsummary: Synthetic.\nparts:\n"
+            + "\n".join(parts)
+            + "\n---\n",
+            encoding="utf-8",
+        )
+    return nodes
+
+
+def timed(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} failed: {(done.stderr or done.stdout)[-800:]}")
+    return time.perf_counter() - started
+
+
+def fomo_build(kb: Path, out: Path, env: dict) -> tuple[float, float]:
+    """Wall time and peak RSS (MB) of `fomo build` with search, in a fresh process."""
+    code = (
+        "import resource,sys,time;from fomo.site.build import build_site;t=time.perf_counter();"
+        f"build_site({str(kb)!r},{str(out)!r},search=True);"
+        "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-1500:])
+    seconds, peak = done.stdout.split()
+    return float(seconds), float(peak)
+
+
+def markdown_pages(nodes: list[dict], kb: Path, target: Path, front: str) -> None:
+    """The same topic and article pages as plain Markdown files for the anchors."""
+    by_parent: dict[int | None, list[dict]] = {}
+    for node in nodes:
+        by_parent.setdefault(node["parent"], []).append(node)
+    (target / "topics").mkdir(parents=True, exist_ok=True)
+    (target / "articles").mkdir(parents=True, exist_ok=True)
+    for position, node in enumerate(nodes):
+        kids = "\n".join(f"- [{c['title']}]({c['id']}.md)" for c in by_parent.get(position, []))
+        text = (
+            (f"{node['essence']}\n\n{node['body']}\n\n## Inside\n\n{kids}\n")
+            .replace("[[", "[")
+            .replace("]]", "]")
+        )
+        header = (
+            f'---\ntitle: "{node["title"]}"\n---\n' if front == "hugo" else f"# {node['title']}\n\n"
+        )
+        (target / "topics" / f"{node['id']}.md").write_text(header + text, encoding="utf-8")
+    for article in (kb / "sessions").rglob("a*.md"):
+        text = (
+            article.read_text(encoding="utf-8")
+            .split("---\n", 2)[2]
+            .replace("[[", "[")
+            .replace("]]", "]")
+        )
+        header = (
+            f'---\ntitle: "{article.stem}"\n---\n' if front == "hugo" else f"# {article.stem}\n\n"
+        )
+        (target / "articles" / article.name).write_text(header + text, encoding="utf-8")
+    index = "---\ntitle: Home\n---\nHome\n" if front == "hugo" else "# Home\n"
+    (target / ("_index.md" if front == "hugo" else "index.md")).write_text(index, encoding="utf-8")
+
+
+def hugo_site(nodes: list[dict], kb: Path, work: Path) -> Path:
+    site = work / "hugo"
+    markdown_pages(nodes, kb, site / "content", "hugo")
+    layouts = site / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    base = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title>'
+        '</head><body><nav><a href="/">Home</a></nav><main data-pagefind-body>{{ block "main" . }}'
+        "{{ end }}</main></body></html>"
+    )
+    (layouts / "baseof.html").write_text(base)
+    (layouts / "single.html").write_text(
+        '{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}{{ end }}'
+    )
+    (layouts / "list.html").write_text(
+        '{{ define "main" }}<h1>{{ .Title }}</h1>{{ .Content }}<ul>{{ range .Pages }}'
+        '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}'
+    )
+    (site / "hugo.toml").write_text(
+        'baseURL = "http://example.org/"\ntitle = "bench"\ndisableKinds = ["taxonomy", "term", "RSS"]\n'
+        "[markup.goldmark.renderer]\nunsafe = false\n[markup.highlight]\nnoClasses = false\n"
+    )
+    return site
+
+
+def mkdocs_site(nodes: list[dict], kb: Path, work: Path) -> Path:
+    site = work / "mkdocs"
+    markdown_pages(nodes, kb, site / "docs", "mkdocs")
+    (site / "mkdocs.yml").write_text(
+        "site_name: bench\ntheme:\n  name: material\nplugins:\n  - search\n"
+        "markdown_extensions:\n  - admonition\n  - pymdownx.highlight\n  - pymdownx.superfences\n"
+    )
+    return site
+
+
+def ensure_mkdocs() -> Path | None:
+    venv = Path("/tmp/mkdocs-venv")
+    exe = venv / "bin" / "mkdocs"
+    if not exe.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        done = subprocess.run([str(venv / "bin/pip"), "install", "-q", "mkdocs-material"])
+        if done.returncode != 0:
+            return None
+    return exe if exe.exists() else None
+
+
+def incremental(kb: Path, out: Path) -> tuple[float, float, int]:
+    """(full pages-only build s, incremental update s, files written) in one process."""
+    from fomo.site.build import SiteBuilder
+
+    builder = SiteBuilder(kb, out, search=False)
+    started = time.perf_counter()
+    builder.build()
+    full = time.perf_counter() - started
+    leaf = next(p for p in sorted((kb / "map").rglob("*.md")) if p.name != "index.md")
+    leaf.write_text(
+        leaf.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8"
+    )
+    started = time.perf_counter()
+    result, _ = builder.update()
+    return full, time.perf_counter() - started, result.written
+
+
+def map_benchmark(nodes: int, work: Path, env: dict) -> dict[str, float]:
+    from fomo.site.build import build_site
+    from fomo.site.serve import Generation, _Server, make_handler
+
+    kb = work / f"kb-map-{nodes}"
+    make_kb(kb, nodes, 0, with_body=False)
+    out = work / f"site-map-{nodes}"
+    build_site(kb, out, search=False)
+    data = (out / "assets/map-data.js").read_bytes() + (out / "assets/mindmap.js").read_bytes()
+    figures = {"gzip_kb": len(gzip.compress(data, 9)) / 1024}
+    server = _Server(("127.0.0.1", 0), make_handler(out, Generation(), live=False))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(url)
+        page.wait_for_function("document.documentElement.dataset.map === 'ready'")
+        figures["draw_ms"] = page.evaluate(
+            "performance.getEntriesByType('navigation')[0] ? "
+            "(performance.now() - performance.getEntriesByType('navigation')[0].responseEnd) : 0"
+        )
+        figures["draw_ms"] = page.evaluate(
+            "new Promise(r => requestAnimationFrame(() => r(performance.now())))"
+        ) - page.evaluate("performance.getEntriesByType('navigation')[0].responseEnd")
+        figures["expand_all_ms"] = page.evaluate("fomoMap.expandAll()")
+        figures["visible"] = page.evaluate("fomoMap.visibleCount()")
+        page.evaluate("fomoMap.zoomTo(1)")
+        fps_code = """(seconds) => new Promise(resolve => {
+            let frames = 0; const start = performance.now();
+            function step(now) { fomoMap.panBy(-3, -7); fomoMap.drawNow(); frames++;
+              if (now - start < seconds * 1000) requestAnimationFrame(step);
+              else resolve(frames / ((now - start) / 1000)); }
+            requestAnimationFrame(step); })"""
+        figures["fps_pan_zoom1"] = page.evaluate(fps_code, 2)
+        page.evaluate("fomoMap.zoomTo(0.05)")
+        figures["fps_pan_overview"] = page.evaluate(fps_code, 2)
+        browser.close()
+    server.shutdown()
+    server.server_close()
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--no-mkdocs", action="store_true")
+    parser.add_argument("--map-nodes", type=int, default=10000)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="fomo-site-bench-"))
+    env = {**os.environ, "FOMO_CACHE_DIR": str(work / "cache")}
+    os.environ["FOMO_CACHE_DIR"] = env["FOMO_CACHE_DIR"]
+    pagefind = [sys.executable, "-m", "pagefind", "--silent", "--site"]
+    print(f"work folder: {work}")
+    try:
+        for size in args.sizes:
+            kb = work / f"kb-{size}"
+            nodes = make_kb(kb, size, args.articles)
+            ours, peak = fomo_build(kb, work / f"site-{size}", env)
+            print(f"\n== {size} topics + {args.articles} articles ==")
+            print(f"fomo build (pages + search): {ours:.1f} s, peak RSS {peak:.0f} MB")
+            if shutil.which("hugo"):
+                hugo = hugo_site(nodes, kb, work / f"anchor-{size}")
+                t_hugo = timed(["hugo", "--quiet", "-d", "public"], cwd=hugo)
+                t_pf = timed([*pagefind, str(hugo / "public")])
+                print(
+                    f"hugo {t_hugo:.1f} s + pagefind {t_pf:.1f} s = {t_hugo + t_pf:.1f} s;"
+                    f" fomo / (hugo+pagefind) = {ours / (t_hugo + t_pf):.2f}x (target <= 1.5x)"
+                )
+            else:
+                print("hugo: not installed (apt-get install hugo), anchor skipped")
+            if size <= 1000 and not args.no_mkdocs:
+                exe = ensure_mkdocs()
+                if exe is None:
+                    print("mkdocs material: could not install into /tmp/mkdocs-venv, skipped")
+                else:
+                    site = mkdocs_site(nodes, kb, work / f"anchor-{size}")
+                    t_mk = timed(
+                        [str(exe), "build", "-q", "-d", str(work / f"mk-out-{size}")], cwd=site
+                    )
+                    print(
+                        f"mkdocs material (search on): {t_mk:.1f} s; mkdocs / fomo = "
+                        f"{t_mk / ours:.1f}x faster (target >= 20x)"
+                    )
+            full, inc, written = incremental(kb, work / f"inc-{size}")
+            print(
+                f"incremental after editing one topic: {inc:.2f} s ({written} files written) vs "
+                f"full pages-only build {full:.1f} s = 1/{full / inc:.0f}; vs full build with "
+                f"search {ours:.1f} s = 1/{ours / inc:.0f} (target <= 1/20)"
+            )
+            shutil.rmtree(kb, ignore_errors=True)
+        if args.map_nodes:
+            figures = map_benchmark(args.map_nodes, work, env)
+            print(f"\n== mind map, {args.map_nodes} nodes, headless Chromium ==")
+            print(f"data + code gzipped: {figures['gzip_kb']:.0f} KB (target <= 600 KB)")
+            print(
+                f"first draw after the page arrived: {figures['draw_ms']:.0f} ms (target <= 1000;"
+                " markmap 0.18: 8400 ms)"
+            )
+            print(
+                f"expand all ({figures['visible']} visible): {figures['expand_all_ms']:.0f} ms "
+                "(target <= 1000; markmap: 9400 ms)"
+            )
+            print(
+                f"panning, everything expanded: {figures['fps_pan_zoom1']:.0f} fps at zoom 1, "
+                f"{figures['fps_pan_overview']:.0f} fps zoomed out to the whole map "
+                "(target >= 30; markmap: 1.7)"
+            )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
+    main()

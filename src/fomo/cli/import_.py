@@ -1,0 +1,82 @@
+"""`fomo import FILE`: take a mind map in from XMind, Freeplane/FreeMind, OPML, a Markdown
+outline or a FOMO JSON export, as topic files merged into the map."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "import",
+        parents=[common],
+        help="take in a mind map from XMind, Freeplane, OPML, Markdown or JSON as topic files",
+        description="Turn each node of a mind-map file into a topic file, merging nodes that "
+        "match an existing topic by id, title or alias. Prints the plan (created / updated / "
+        "moved / skipped). Existing files change only with --force.",
+    )
+    parser.add_argument("file", help=".xmind, .mm, .opml, .md or .json")
+    parser.add_argument(
+        "--under", metavar="ID", help="place the file's root under this topic (default: map root)"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    parser.add_argument("--force", action="store_true", help="update existing topic files")
+    parser.add_argument("--json", action="store_true", help="print the plan as JSON")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from fomo.cli.style import paint, print_json, terminal_safe
+    from fomo.formats import read_file
+    from fomo.formats.importer import apply, plan_import
+    from fomo.kb.load import load
+    from fomo.query.where import resolve
+
+    warnings: list[str] = []
+    tree = read_file(args.file, warnings)
+    loaded = load(args.kb)
+    under = resolve(loaded.index, args.under).topic_id if args.under else None
+    plan = plan_import(
+        tree,
+        loaded.kb,
+        loaded.root,
+        file=args.file,
+        under=under,
+        force=args.force,
+        warnings=warnings,
+    )
+    if not args.dry_run:
+        apply(plan, loaded.root)
+    for warning in plan.warnings:
+        sys.stderr.write(terminal_safe(f"warning: {warning}") + "\n")
+    if args.json:
+        print_json(
+            {
+                "dry_run": args.dry_run,
+                "actions": [
+                    {
+                        "action": a.kind,
+                        "id": a.topic_id,
+                        "title": a.title,
+                        "path": a.path,
+                        "reason": a.reason,
+                    }
+                    for a in plan.actions
+                ],
+                "counts": plan.counts(),
+                "warnings": plan.warnings,
+            }
+        )
+        return 0
+    colours = {"created": "green", "updated": "yellow", "moved": "cyan", "skipped": "dim"}
+    for action in plan.actions:
+        line = f"{action.kind:8} {action.path}  ({action.title})"
+        if action.reason:
+            line += f": {action.reason}"
+        sys.stdout.write(paint(terminal_safe(line), colours[action.kind]) + "\n")
+    counts = ", ".join(f"{n} {kind}" for kind, n in plan.counts().items())
+    prefix = "dry run, nothing written: " if args.dry_run else ""
+    sys.stdout.write(f"{prefix}{counts}\n")
+    return 0

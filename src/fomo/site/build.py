@@ -1,0 +1,802 @@
+"""KnowledgeBase -> a static, self-contained site: pages, assets, map data, feed, sitemap and a
+Pagefind search index.
+
+Everything the pages need about the tree (paths, coverage, incoming relations, articles per
+topic) is computed once per build in `SiteData`, so each page costs O(its own content), never a
+walk of the whole site. `SiteBuilder.update` re-renders only the pages an edit can change and
+skips writing files whose bytes did not change, which is what `fomo serve` relies on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+
+from fomo.errors import FomoError
+from fomo.kb.load import load
+from fomo.model import REFERENCE_KINDS, Article, KnowledgeBase, Part, Session, Topic
+from fomo.site.config import SiteConfig, load_config
+from fomo.site.markdown import MarkdownRenderer, Rendered, pygments_css, web_url
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES = HERE / "templates"
+ASSETS = HERE / "assets"
+VENDOR = ASSETS / "vendor"
+MARKER = ".fomo-site"
+RELATION_LABELS = {
+    "builds_on": ("Builds on", "Built on by"),
+    "alternative_to": ("Alternative to", "Alternatives"),
+    "related": ("Related", "Related"),
+}
+REFERENCE_LABELS = {
+    "paper": "Papers",
+    "blog": "Blog posts",
+    "video": "Videos",
+    "post": "Posts",
+    "code": "Code",
+    "docs": "Documentation",
+    "course": "Courses",
+}
+NEW_LIMIT = 60
+
+
+def topic_href(topic_id: str) -> str:
+    return f"topics/{quote(topic_id)}.html"
+
+
+def topic_file(topic_id: str) -> str:
+    return f"topics/{topic_id}.html"
+
+
+def session_href(session: Session) -> str:
+    return f"sessions/{quote(session.folder)}.html"
+
+
+def article_href(article: Article) -> str:
+    folder, name = article.path.split("/")[1:3]
+    return f"articles/{quote(folder)}/{quote(name[: -len('.md')])}.html"
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside <script> and .js files: no `</script`, `<!--`, or line separators."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@dataclass
+class SiteData:
+    """Per-build lookups: each a single pass over the knowledge base."""
+
+    kb: KnowledgeBase
+    config: SiteConfig
+    order: list[Topic] = field(default_factory=list)
+    path_ids: dict[str, list[str]] = field(default_factory=dict)
+    colour: dict[str, str] = field(default_factory=dict)
+    incoming: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    coverage: dict[str, list[tuple[Session, Part]]] = field(default_factory=dict)
+    articles_of: dict[str, list[Article]] = field(default_factory=dict)
+    article_by_path: dict[str, Article] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, kb: KnowledgeBase, config: SiteConfig) -> SiteData:
+        data = cls(kb, config)
+        stack: list[tuple[str, list[str]]] = [(r.id, []) for r in reversed(kb.roots)]
+        branch_position: dict[str, int] = {}
+        while stack:
+            topic_id, above = stack.pop()
+            path = [*above, topic_id]
+            data.path_ids[topic_id] = path
+            data.order.append(kb.topics[topic_id])
+            if len(path) >= 2:
+                branch = path[1]
+                if branch not in branch_position:
+                    branch_position[branch] = len(branch_position)
+                data.colour[topic_id] = config.colour_for(branch, branch_position[branch])
+            for child in reversed(kb.children(topic_id)):
+                stack.append((child.id, path))
+        incoming: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for topic in data.order:
+            for kind, target in topic.relations():
+                incoming[target].append((kind, topic.id))
+        data.incoming = dict(incoming)
+        coverage: dict[str, list[tuple[Session, Part]]] = defaultdict(list)
+        for session in kb.sessions:
+            for part in session.parts:
+                for topic_id in sorted(kb.part_topics(part)):
+                    coverage[topic_id].append((session, part))
+        data.coverage = dict(coverage)
+        articles_of: dict[str, list[Article]] = defaultdict(list)
+        for article in kb.articles:
+            data.article_by_path[article.path] = article
+            for topic_id in dict.fromkeys(article.topics):
+                articles_of[topic_id].append(article)
+        data.articles_of = dict(articles_of)
+        return data
+
+    def title(self, topic_id: str) -> str | None:
+        topic = self.kb.topics.get(topic_id)
+        return topic.title if topic else None
+
+    def branch(self, topic_id: str) -> str | None:
+        path = self.path_ids.get(topic_id, [])
+        return path[1] if len(path) > 1 else None
+
+    def part_article(self, session: Session, part: Part) -> Article | None:
+        if not part.article:
+            return None
+        return self.article_by_path.get(f"sessions/{session.folder}/{part.article}")
+
+
+def outline_svg(
+    rows: list[tuple[int, str, str | None, str, bool]], label: str, prefix: str
+) -> Markup:
+    """An indented tree picture: rows of (depth, title, href or None, colour, highlighted).
+
+    Every text is escaped here; hrefs are our own relative URLs."""
+    row_h, indent, pad = 30, 26, 10
+    width = max((pad + d * indent + 14 + 7.2 * len(t) + 20 for d, t, *_ in rows), default=200)
+    height = pad * 2 + row_h * len(rows)
+    parts = [
+        f'<svg class="outline" xmlns="http://www.w3.org/2000/svg" role="group" '
+        f'aria-label="{escape(label)}" viewBox="0 0 {int(width)} {height}" '
+        f'width="{int(width)}" height="{height}">'
+    ]
+    last_at_depth: dict[int, int] = {}
+    for position, (depth, title, href, colour, strong) in enumerate(rows):
+        y = pad + position * row_h + row_h // 2
+        x = pad + depth * indent
+        parent_row = last_at_depth.get(depth - 1)
+        if depth > 0 and parent_row is not None:
+            py = pad + parent_row * row_h + row_h // 2 + 8
+            px = pad + (depth - 1) * indent + 6
+            parts.append(
+                f'<path d="M{px} {py}V{y}H{x}" fill="none" stroke="{escape(colour)}" '
+                f'stroke-width="1.5"/>'
+            )
+        last_at_depth[depth] = position
+        for deeper in [d for d in last_at_depth if d > depth]:
+            del last_at_depth[deeper]
+        weight = ' font-weight="700"' if strong else ""
+        dot = f'<circle cx="{x + 6}" cy="{y}" r="5" fill="{escape(colour)}"/>'
+        text = f'<text x="{x + 16}" y="{y + 5}"{weight}>{escape(title)}</text>'
+        if href:
+            parts.append(f'<a href="{escape(prefix + href)}">{dot}{text}</a>')
+        else:
+            parts.append(dot + text)
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    pages: int
+    written: int
+    seconds: float
+    search: bool
+    search_seconds: float = 0.0
+
+
+class SiteBuilder:
+    """Builds a site from one knowledge base into one folder; keeps what it needs to update it."""
+
+    def __init__(
+        self,
+        kb: str | os.PathLike[str] | None,
+        out: str | os.PathLike[str],
+        *,
+        search: bool = True,
+        base_url: str | None = None,
+        live_reload: bool = False,
+    ) -> None:
+        self.kb_arg = kb
+        self.out = Path(out).resolve()
+        self.search = search
+        self.base_url = base_url
+        self.live_reload = live_reload
+        self.env = Environment(
+            loader=FileSystemLoader(str(TEMPLATES)),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,
+        )
+        self.env.filters["web_url"] = web_url
+        self.env.filters["short"] = short
+        self.env.globals["topic_href"] = topic_href
+        self.env.globals["session_href"] = session_href
+        self.env.globals["article_href"] = article_href
+        self.markdown = MarkdownRenderer()
+        self._templates: dict[str, Any] = {}
+        self._md_cache: dict[tuple[str, str], Rendered] = {}
+        self._digests: dict[str, str] = {}
+        self._links_to: dict[str, set[str]] = defaultdict(set)  # topic id -> page paths
+        self.data: SiteData | None = None
+        self.kb_root: Path | None = None
+
+    # ---------------------------------------------------------------- loading
+    def _load(self) -> SiteData:
+        loaded = load(self.kb_arg)
+        self.kb_root = loaded.root
+        config = load_config(loaded.root)
+        if self.base_url is not None:
+            config.base_url = self.base_url.rstrip("/") + "/" if self.base_url else ""
+        if loaded.kb.root is None:
+            raise FomoError(
+                "the map is empty",
+                file=str(loaded.root / "map"),
+                hint="add map/index.md with a title and an essence",
+            )
+        self._check_out(loaded.root)
+        return SiteData.of(loaded.kb, config)
+
+    def _check_out(self, kb_root: Path) -> None:
+        out, kb_root = self.out, kb_root.resolve()
+        if out == kb_root or kb_root.is_relative_to(out) or out.is_relative_to(kb_root):
+            raise FomoError(
+                f"the output folder {str(out)!r} overlaps the knowledge base {str(kb_root)!r}",
+                hint="build into a separate folder, e.g. --out site",
+            )
+        if out.exists() and (
+            not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).exists())
+        ):
+            raise FomoError(
+                f"{str(out)!r} exists and is not a site FOMO built; refusing to replace it",
+                hint="choose an empty or new folder with --out, or delete that folder first",
+            )
+
+    # ---------------------------------------------------------------- full build
+    def build(self) -> BuildResult:
+        """Render everything into `out`, then delete what an earlier build left that is gone.
+
+        Everything is loaded and checked before the first byte is written, so bad input leaves
+        the previous site untouched. Writing in place (rather than into a fresh folder swapped
+        in) avoids deleting and recreating thousands of files, which dominates on slow disks."""
+        started = time.perf_counter()
+        data = self._load()
+        self.data = data
+        self._md_cache.clear()
+        self._links_to.clear()
+        self._digests.clear()
+        self.out.mkdir(parents=True, exist_ok=True)
+        (self.out / MARKER).write_text("built by fomo build\n", encoding="utf-8")
+        before = {
+            str(p.relative_to(self.out)).replace(os.sep, "/")
+            for folder in ("topics", "sessions", "articles")
+            if (self.out / folder).is_dir()
+            for p in (self.out / folder).rglob("*.html")
+        }
+        written = self._write_all(self.out, self.all_pages(data))
+        for stale in before - self._digests.keys():
+            (self.out / stale).unlink(missing_ok=True)
+        self._copy_assets(self.out)
+        search_seconds = self._index_search(self.out) if self.search else 0.0
+        return BuildResult(
+            self.out,
+            len(self._digests),
+            written,
+            time.perf_counter() - started,
+            self.search,
+            search_seconds,
+        )
+
+    def _write_all(self, root: Path, pages: Iterable[tuple[str, str]]) -> int:
+        made: set[str] = set()
+        written = 0
+        for rel, text in pages:
+            data = text.encode("utf-8")
+            digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+            if self._digests.get(rel) == digest and (root / rel).exists():
+                continue
+            folder = rel.rpartition("/")[0]
+            if folder not in made:
+                (root / folder).mkdir(parents=True, exist_ok=True)
+                made.add(folder)
+            with open(root / rel, "wb") as handle:
+                handle.write(data)
+            self._digests[rel] = digest
+            written += 1
+        return written
+
+    def _copy_assets(self, root: Path) -> None:
+        target = root / "assets"
+        target.mkdir(exist_ok=True)
+        for source in ASSETS.iterdir():
+            if source.is_file():
+                shutil.copyfile(source, target / source.name)
+        mermaid = VENDOR / "mermaid.min.js"
+        if mermaid.is_file():
+            (target / "vendor").mkdir(exist_ok=True)
+            shutil.copyfile(mermaid, target / "vendor" / "mermaid.min.js")
+        (target / "pygments.css").write_text(pygments_css(), encoding="utf-8")
+
+    def _index_search(self, root: Path) -> float:
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "pagefind", "--site", str(root), "--silent"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise FomoError(
+                "search indexing (Pagefind) failed: " + (done.stderr or done.stdout).strip()[-500:],
+                hint="reinstall with `pip install 'pagefind[bin]'`, or build with --no-search",
+            )
+        return time.perf_counter() - started
+
+    # ---------------------------------------------------------------- incremental
+    def update(self) -> tuple[BuildResult, set[str]]:
+        """Reload the knowledge base and re-render only the pages the change can affect.
+
+        Returns the result and the set of written page paths. Search is re-indexed by the
+        caller (it is a whole-site pass), see `reindex_search`."""
+        if self.data is None:
+            result = self.build()
+            return result, set(self._digests)
+        started = time.perf_counter()
+        old = self.data
+        new = self._load()
+        self.data = new
+        changed = {
+            tid
+            for tid in old.kb.topics.keys() | new.kb.topics.keys()
+            if old.kb.topics.get(tid) != new.kb.topics.get(tid)
+            or old.path_ids.get(tid) != new.path_ids.get(tid)
+        }
+        sessions_changed = old.kb.sessions != new.kb.sessions
+        articles_changed = old.kb.articles != new.kb.articles
+        removed = old.kb.topics.keys() - new.kb.topics.keys()
+        affected: set[str] = set()
+        for tid in changed:
+            for data in (old, new):
+                topic = data.kb.topics.get(tid)
+                if topic is None:
+                    continue
+                affected.add(tid)
+                if topic.parent and topic.parent in data.kb.topics:
+                    affected.add(topic.parent)
+                    affected.update(c.id for c in data.kb.children(topic.parent))
+                affected.update(c.id for c in data.kb.children(tid))
+                affected.update(target for _, target in topic.relations())
+                affected.update(source for _, source in data.incoming.get(tid, []))
+            affected.update(p for p in self._links_to.get(tid, ()) if p in new.kb.topics)
+        extra_pages: set[str] = {p for tid in changed for p in self._links_to.get(tid, ())}
+        if sessions_changed or articles_changed:
+            affected.update(
+                tid
+                for data in (old, new)
+                for tid in list(data.coverage) + list(data.articles_of)
+                if tid in new.kb.topics
+            )
+        affected &= new.kb.topics.keys()
+        pages = list(self._site_pages(new))
+        pages += [self._topic_page(new, new.kb.topics[tid]) for tid in sorted(affected)]
+        if sessions_changed or articles_changed or changed:
+            pages += [self._session_page(new, s) for s in new.kb.sessions]
+            pages += [
+                self._article_page(new, a)
+                for a in new.kb.articles
+                if articles_changed
+                or sessions_changed
+                or article_href(a) in extra_pages
+                or set(a.topics) & changed
+            ]
+        for tid in removed:
+            self._remove(topic_file(tid))
+        if sessions_changed or articles_changed:
+            live = {session_href(s) for s in new.kb.sessions} | {
+                article_href(a) for a in new.kb.articles
+            }
+            for rel in [r for r in self._digests if r.startswith(("sessions/", "articles/"))]:
+                if rel not in live and not rel.endswith("/index.html"):
+                    self._remove(rel)
+        before = set(self._digests.items())
+        written = self._write_all(self.out, pages)
+        touched = {rel for rel, digest in self._digests.items() if (rel, digest) not in before}
+        result = BuildResult(
+            self.out, len(pages), written, time.perf_counter() - started, self.search
+        )
+        return result, touched
+
+    def _remove(self, rel: str) -> None:
+        self._digests.pop(rel, None)
+        with contextlib.suppress(FileNotFoundError):
+            (self.out / rel).unlink()
+
+    def reindex_search(self) -> float:
+        return self._index_search(self.out) if self.search else 0.0
+
+    # ---------------------------------------------------------------- pages
+    def all_pages(self, data: SiteData) -> Iterator[tuple[str, str]]:
+        yield from self._site_pages(data)
+        for topic in data.order:
+            yield self._topic_page(data, topic)
+        for session in data.kb.sessions:
+            yield self._session_page(data, session)
+        for article in data.kb.articles:
+            yield self._article_page(data, article)
+
+    def _render(self, template: str, rel: str, **context: Any) -> tuple[str, str]:
+        depth = rel.count("/")
+        data = self.data
+        assert data is not None
+        page = {
+            "rel": rel,
+            "root": (data.config.base_url or "/") if rel == "404.html" else "../" * depth,
+            "config": data.config,
+            "live_reload": self.live_reload,
+            "has_mermaid_js": (VENDOR / "mermaid.min.js").is_file(),
+        }
+        compiled = self._templates.get(template)
+        if compiled is None:
+            compiled = self._templates[template] = self.env.get_template(template)
+        return rel, compiled.render(page=page, **context)
+
+    def _markdown(self, text: str, prefix: str, page: str) -> Rendered:
+        key = (text, prefix)
+        rendered = self._md_cache.get(key)
+        if rendered is None:
+            data = self.data
+            assert data is not None
+            rendered = self.markdown.render(text, prefix=prefix, resolve=data.title)
+            if len(self._md_cache) < 20000:
+                self._md_cache[key] = rendered
+        for tid in rendered.topic_links:
+            self._links_to[tid].add(page)
+        return rendered
+
+    def _site_pages(self, data: SiteData) -> Iterator[tuple[str, str]]:
+        yield "assets/map-data.js", self.map_data_js(data)
+        yield self._render("home.html", "index.html", root_topic=data.kb.root)
+        yield self._render("topics.html", "topics/index.html", outline=self._outline_html(data))
+        yield self._render(
+            "sessions.html", "sessions/index.html", sessions=data.kb.sessions, data=data
+        )
+        yield self._render(
+            "articles.html", "articles/index.html", articles=self._articles(data), data=data
+        )
+        yield self._render("timeline.html", "timeline.html", branches=self._timeline(data))
+        topics_new, articles_new = self._recent(data)
+        yield self._render(
+            "new.html", "new.html", topics=topics_new, articles=articles_new, data=data
+        )
+        yield self._render("contribute.html", "contribute.html", **self._board(data))
+        yield self._render("search.html", "search.html")
+        yield self._render("404.html", "404.html")
+        yield "feed.xml", self._feed(data, topics_new, articles_new)
+        yield "sitemap.xml", self._sitemap(data)
+
+    def _topic_page(self, data: SiteData, topic: Topic) -> tuple[str, str]:
+        rel = topic_file(topic.id)
+        kb = data.kb
+        path = [kb.topics[i] for i in data.path_ids.get(topic.id, [topic.id])]
+        body = Markup(self._markdown(topic.body, "../", rel).html) if topic.body.strip() else ""
+        relations: list[tuple[str, list[tuple[str, Topic | None]]]] = []
+        for kind, (out_label, in_label) in RELATION_LABELS.items():
+            targets = getattr(topic, kind)
+            if targets:
+                relations.append((out_label, [(t, kb.topics.get(t)) for t in targets]))
+            sources = [s for k, s in data.incoming.get(topic.id, []) if k == kind]
+            if sources:
+                relations.append((in_label, [(s, kb.topics.get(s)) for s in sources]))
+        references: dict[str, list[Any]] = {}
+        for ref in topic.references:
+            kind = ref.kind if ref.kind in REFERENCE_KINDS else "docs"
+            references.setdefault(REFERENCE_LABELS[kind], []).append(ref)
+        children = kb.children(topic.id)
+        siblings = kb.siblings(topic.id) if topic.parent else []
+        edit = (
+            data.config.edit_url + quote(topic.source.file)
+            if data.config.edit_url and topic.source.file
+            else ""
+        )
+        return self._render(
+            "topic.html",
+            rel,
+            topic=topic,
+            path=path,
+            body=body,
+            children=children,
+            siblings=siblings,
+            relations=relations,
+            references=references,
+            also_under=[(t, kb.topics.get(t)) for t in topic.also_under],
+            coverage=data.coverage.get(topic.id, []),
+            articles=data.articles_of.get(topic.id, []),
+            neighbourhood=self._neighbourhood(data, topic, siblings, children),
+            colour=data.colour.get(topic.id, "#888888"),
+            edit_url=edit,
+        )
+
+    def _neighbourhood(
+        self, data: SiteData, topic: Topic, siblings: list[Topic], children: list[Topic]
+    ) -> Markup:
+        rows: list[tuple[int, str, str | None, str, bool]] = []
+        colour = data.colour.get(topic.id, "#888888")
+        parent = data.kb.parent(topic.id)
+        depth = 0
+        if parent is not None:
+            rows.append((0, short(parent.title, 48), topic_href(parent.id), colour, False))
+            depth = 1
+            family = [*siblings, topic]
+            family.sort(key=lambda t: data.kb._sort_key(t.id))
+            at = family.index(topic)
+            window = family[max(0, at - 3) : at + 4]
+        else:
+            window = [topic]
+        for member in window:
+            here = member.id == topic.id
+            rows.append(
+                (
+                    depth,
+                    short(member.title, 48),
+                    None if here else topic_href(member.id),
+                    data.colour.get(member.id, colour),
+                    here,
+                )
+            )
+            if here:
+                for child in children[:8]:
+                    rows.append(
+                        (
+                            depth + 1,
+                            short(child.title, 48),
+                            topic_href(child.id),
+                            data.colour.get(child.id, colour),
+                            False,
+                        )
+                    )
+                if len(children) > 8:
+                    rows.append((depth + 1, f"… {len(children) - 8} more", None, colour, False))
+        if parent is not None and len(window) < len(siblings) + 1:
+            rows.append(
+                (1, f"… {len(siblings) + 1 - len(window)} more in this family", None, colour, False)
+            )
+        return outline_svg(rows, f"Neighbourhood of {topic.title}", "../")
+
+    def _session_page(self, data: SiteData, session: Session) -> tuple[str, str]:
+        rel = f"sessions/{session.folder}.html"
+        parts = []
+        for part in session.parts:
+            parts.append(
+                {
+                    "part": part,
+                    "topics": [(t, data.kb.topics.get(t)) for t in part.topics],
+                    "article": data.part_article(session, part),
+                    "video": web_url(part.video),
+                }
+            )
+        return self._render(
+            "session.html",
+            rel,
+            session=session,
+            parts=parts,
+            picture=self._session_svg(data, session),
+        )
+
+    def _session_svg(self, data: SiteData, session: Session) -> Markup:
+        rows: list[tuple[int, str, str | None, str, bool]] = []
+        limit = 80
+        for part in session.parts:
+            rows.append((0, short(f"Part {part.number}: {part.title}", 60), None, "#888888", True))
+            for tid in part.topics:
+                topic = data.kb.topics.get(tid)
+                if topic is None:
+                    continue
+                colour = data.colour.get(tid, "#888888")
+                stack = [(topic, 1)]
+                while stack and len(rows) < limit:
+                    current, depth = stack.pop()
+                    rows.append(
+                        (
+                            depth,
+                            short(current.title, 48),
+                            topic_href(current.id),
+                            data.colour.get(current.id, colour),
+                            False,
+                        )
+                    )
+                    if depth < 3:
+                        stack.extend((c, depth + 1) for c in reversed(data.kb.children(current.id)))
+        if len(rows) >= limit:
+            rows.append((0, "… and more (see the topic pages)", None, "#888888", False))
+        return outline_svg(rows, f"Topic outline of session {session.title}", "../")
+
+    def _article_page(self, data: SiteData, article: Article) -> tuple[str, str]:
+        rel = article_href(article)
+        folder = article.path.split("/")[1]
+        session = next((s for s in data.kb.sessions if s.folder == folder), None)
+        rendered = self._markdown(article.body, "../../", rel)
+        edit = data.config.edit_url + quote(article.path) if data.config.edit_url else ""
+        return self._render(
+            "article.html",
+            rel,
+            article=article,
+            rendered=rendered,
+            session=session,
+            topics=[(t, data.kb.topics.get(t)) for t in article.topics],
+            edit_url=edit,
+        )
+
+    # ---------------------------------------------------------------- site-wide content
+    def map_data_js(self, data: SiteData) -> str:
+        """The map in a compact columnar form, loaded by <script> so it works from file://."""
+        index = {t.id: i for i, t in enumerate(data.order)}
+        branches: list[str] = []
+        colours: list[str] = []
+        for child in data.kb.children(data.order[0].id):
+            branches.append(child.id)
+            colours.append(data.colour.get(child.id, "#888888"))
+        payload = {
+            "v": 1,
+            "id": [t.id for t in data.order],
+            "t": [t.title for t in data.order],
+            "p": [index.get(t.parent, -1) if t.parent else -1 for t in data.order],
+            "e": [t.essence for t in data.order],
+            "a": ["|".join(t.aliases) for t in data.order],
+            "c": colours,
+        }
+        return "window.FOMO_MAP=" + script_json(payload) + ";\n"
+
+    def _outline_html(self, data: SiteData) -> Markup:
+        """The whole map as nested lists, built in one pass (a template recursion is slower)."""
+        out: list[str] = []
+        previous = -1
+        for topic in data.order:
+            depth = len(data.path_ids[topic.id]) - 1
+            if depth > previous:
+                out.append("<ul>" * (depth - previous))
+            else:
+                out.append("</li>" + "</ul></li>" * (previous - depth))
+            out.append(
+                f'<li><a href="../{escape(topic_href(topic.id))}">{escape(topic.title)}</a>'
+                f' <span class="essence">{escape(topic.essence)}</span>'
+            )
+            previous = depth
+        out.append("</li>" + "</ul></li>" * previous + "</ul>")
+        return Markup("".join(out))
+
+    def _articles(self, data: SiteData) -> list[Article]:
+        return sorted(
+            data.kb.articles,
+            key=lambda a: (a.published or dt.date.min, a.title.lower()),
+            reverse=True,
+        )
+
+    def _timeline(self, data: SiteData) -> list[dict[str, Any]]:
+        by_branch: dict[str, dict[int, list[Topic]]] = defaultdict(lambda: defaultdict(list))
+        for topic in data.order:
+            if topic.year is None:
+                continue
+            branch = data.branch(topic.id) or topic.id
+            by_branch[branch][topic.year].append(topic)
+        result = []
+        root = data.order[0]
+        for branch_id in [c.id for c in data.kb.children(root.id)] + [root.id]:
+            years = by_branch.get(branch_id)
+            if not years:
+                continue
+            result.append(
+                {
+                    "topic": data.kb.topics[branch_id],
+                    "colour": data.colour.get(branch_id, "#888888"),
+                    "years": sorted(years.items()),
+                }
+            )
+        return result
+
+    def _recent(self, data: SiteData) -> tuple[list[Topic], list[Article]]:
+        dated = [t for t in data.order if t.added]
+        dated.sort(key=lambda t: (t.added, t.title.lower()), reverse=True)
+        articles = [a for a in self._articles(data) if a.published][:NEW_LIMIT]
+        return dated[:NEW_LIMIT], articles
+
+    def _board(self, data: SiteData) -> dict[str, Any]:
+        open_parts = [
+            (session, part)
+            for session in data.kb.sessions
+            for part in session.parts
+            if part.status == "open"
+        ]
+        without: list[tuple[Topic, list[Topic]]] = []
+        root = data.order[0]
+        for branch in data.kb.children(root.id):
+            missing = [t for t in data.kb.subtree(branch.id) if t.id not in data.articles_of]
+            if missing:
+                without.append((branch, missing))
+        return {"open_parts": open_parts, "without": without, "data": data}
+
+    def _feed(self, data: SiteData, topics: list[Topic], articles: list[Article]) -> str:
+        entries = []
+        for topic in topics:
+            entries.append(
+                {
+                    "title": topic.title,
+                    "url": data.config.absolute(topic_href(topic.id)),
+                    "date": topic.added,
+                    "summary": topic.essence,
+                }
+            )
+        for article in articles:
+            entries.append(
+                {
+                    "title": article.title,
+                    "url": data.config.absolute(article_href(article)),
+                    "date": article.published,
+                    "summary": f"Article by {article.author}" if article.author else "Article",
+                }
+            )
+        entries.sort(key=lambda e: e["date"] or dt.date.min, reverse=True)
+        updated = entries[0]["date"] if entries else dt.date(2000, 1, 1)
+        return self.env.get_template("feed.xml").render(
+            config=data.config,
+            entries=entries,
+            updated=updated,
+            feed_id=data.config.absolute("feed.xml")
+            if data.config.base_url
+            else "urn:fomo:" + hashlib.sha1(data.config.name.encode()).hexdigest(),
+        )
+
+    def _sitemap(self, data: SiteData) -> str:
+        urls = [
+            "",
+            "topics/index.html",
+            "sessions/index.html",
+            "articles/index.html",
+            "timeline.html",
+            "new.html",
+            "contribute.html",
+        ]
+        urls += [topic_href(t.id) for t in data.order]
+        urls += [session_href(s) for s in data.kb.sessions]
+        urls += [article_href(a) for a in data.kb.articles]
+        lines = [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        ]
+        lines += [f"<url><loc>{escape(data.config.absolute(u))}</loc></url>" for u in urls]
+        lines.append("</urlset>")
+        return "\n".join(lines) + "\n"
+
+
+def build_site(
+    kb: str | os.PathLike[str] | None,
+    out: str | os.PathLike[str],
+    *,
+    search: bool = True,
+    base_url: str | None = None,
+) -> BuildResult:
+    """Build the site of `kb` into `out` (the library entry point of `fomo build`)."""
+    return SiteBuilder(kb, out, search=search, base_url=base_url).build()
+
+
+def gzipped_size(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), 9))

@@ -1,0 +1,139 @@
+"""The site's settings, read from `site.yml` in the knowledge base, with defaults that let a
+fresh knowledge base build without one. Bad values are refused with the file and line, since a
+typo in a colour or URL would otherwise surface only as a broken page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from fomo.errors import FomoError
+from fomo.site.markdown import web_url
+
+CONFIG_FILE = "site.yml"
+# Readable on white and on near-black; one per top-level branch, cycled.
+PALETTE = (
+    "#2f7ed8",
+    "#d9480f",
+    "#2b8a3e",
+    "#ae3ec9",
+    "#c92a2a",
+    "#0c8599",
+    "#e67700",
+    "#5f3dc4",
+    "#a61e4d",
+    "#5c940d",
+    "#1864ab",
+    "#862e9c",
+)
+_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+KNOWN_KEYS = {
+    "name",
+    "description",
+    "base_url",
+    "repo_url",
+    "edit_url",
+    "branch_colours",
+    "language",
+}
+
+
+@dataclass
+class SiteConfig:
+    name: str = "FOMO: the LLM mind map"
+    description: str = "The LLM field as a living mind map: find where any method fits."
+    base_url: str = ""  # e.g. https://example.org/fomo/ (absolute links in feed and sitemap)
+    repo_url: str = ""  # the repository's home page
+    edit_url: str = ""  # prefix joined with a file path relative to the knowledge base
+    language: str = "en"
+    branch_colours: dict[str, str] = field(default_factory=dict)
+
+    def colour_for(self, branch_id: str, position: int) -> str:
+        return self.branch_colours.get(branch_id) or PALETTE[position % len(PALETTE)]
+
+    def absolute(self, path: str) -> str:
+        """An absolute URL for the feed and sitemap; relative to the site when no base_url."""
+        return self.base_url + path if self.base_url else path
+
+
+def _line_of(text: str, key: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"^\s*{re.escape(key)}\s*:", line):
+            return number
+    return 1
+
+
+def load_config(kb_root: Path) -> SiteConfig:
+    """The site config of the knowledge base at `kb_root`; defaults when there is no file."""
+    path = kb_root / CONFIG_FILE
+    if not path.is_file():
+        return SiteConfig()
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise FomoError(
+            f"{CONFIG_FILE} is not valid YAML: {getattr(error, 'problem', error)}",
+            file=str(path),
+            line=mark.line + 1 if mark else None,
+            hint="check indentation and quoting; see the example in the README",
+        ) from None
+    if not isinstance(data, dict):
+        raise FomoError(
+            f"{CONFIG_FILE} must be a mapping of settings",
+            file=str(path),
+            line=1,
+            hint="write e.g. `name: My map` on its own line",
+        )
+    return parse_config(data, text, str(path))
+
+
+def parse_config(data: dict[str, Any], text: str = "", file: str = CONFIG_FILE) -> SiteConfig:
+    config = SiteConfig()
+
+    def fail(key: str, message: str, hint: str) -> FomoError:
+        return FomoError(message, file=file, line=_line_of(text, key), hint=hint)
+
+    for key in data:
+        if key not in KNOWN_KEYS:
+            raise fail(
+                str(key), f"unknown setting {key!r}", "known: " + ", ".join(sorted(KNOWN_KEYS))
+            )
+    for key in ("name", "description", "language"):
+        if key in data:
+            if not isinstance(data[key], str) or not data[key].strip():
+                raise fail(key, f"{key} must be a non-empty text", f"e.g. {key}: ...")
+            setattr(config, key, data[key].strip())
+    for key in ("base_url", "repo_url", "edit_url"):
+        value = data.get(key)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str) or web_url(value) is None:
+            raise fail(key, f"{key} must be an http(s) URL", f"e.g. {key}: https://example.org/")
+        if key == "base_url" and not value.endswith("/"):
+            value += "/"
+        setattr(config, key, value)
+    colours = data.get("branch_colours") or {}
+    if not isinstance(colours, dict):
+        raise fail(
+            "branch_colours",
+            "branch_colours must map branch ids to colours",
+            "e.g. training: '#2f7ed8'",
+        )
+    for branch, colour in colours.items():
+        if not isinstance(colour, str) or not _COLOUR.match(colour):
+            raise fail(
+                str(branch),
+                f"colour of branch {branch!r} must be a hex colour like '#2f7ed8'",
+                "quote it: '#2f7ed8' (an unquoted # starts a YAML comment)",
+            )
+        config.branch_colours[str(branch)] = colour
+    if config.repo_url and not config.edit_url:
+        config.edit_url = config.repo_url.rstrip("/") + "/edit/main/knowledge/"
+    return config

@@ -1,0 +1,42 @@
+"""`fomo build` end to end through the CLI: a site, and clear errors with exit code 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fomo.cli import main
+
+
+def test_build_writes_the_site(
+    starter_kb: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "site"
+    assert main(["build", "--kb", str(starter_kb), "--out", str(out), "--no-search"]) == 0
+    assert "built" in capsys.readouterr().out
+    assert (out / "index.html").is_file() and (out / "topics/dpo.html").is_file()
+
+
+def test_build_refuses_a_foreign_folder(
+    starter_kb: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "docs"
+    out.mkdir()
+    (out / "keep.txt").write_text("x")
+    assert main(["build", "--kb", str(starter_kb), "--out", str(out)]) == 2
+    assert "refusing" in capsys.readouterr().err and (out / "keep.txt").exists()
+
+
+def test_bad_site_config_names_the_file(
+    starter_kb: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (starter_kb / "site.yml").write_text("branch_colours:\n  training: blue\n")
+    assert main(["build", "--kb", str(starter_kb), "--out", str(tmp_path / "s")]) == 2
+    err = capsys.readouterr().err
+    assert "site.yml:2" in err and "hex colour" in err and "Traceback" not in err
+    assert not (tmp_path / "s").exists()
+
+
+def test_serve_rejects_a_bad_port(starter_kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--kb", str(starter_kb), "--port", "70000"]) == 2

@@ -1,0 +1,196 @@
+"""The built site: every page kind, escaping where user text lands, links that resolve,
+and incremental rebuilds that touch only what an edit affects."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from fomo.errors import FomoError
+from fomo.site.build import SiteBuilder, build_site
+from tests.conftest import topic_file
+from tests.site.conftest import SITE_KB, XSS, write_kb
+
+
+def test_every_page_kind_exists(built_site: Path) -> None:
+    for rel in [
+        "index.html",
+        "topics/index.html",
+        "topics/dpo.html",
+        "sessions/index.html",
+        "sessions/01-training.html",
+        "articles/index.html",
+        "articles/01-training/dpo-article.html",
+        "timeline.html",
+        "new.html",
+        "contribute.html",
+        "search.html",
+        "404.html",
+        "feed.xml",
+        "sitemap.xml",
+        "assets/mindmap.js",
+        "assets/map-data.js",
+        "assets/style.css",
+        "pagefind/pagefind.js",
+    ]:
+        assert (built_site / rel).is_file(), rel
+
+
+def test_topic_page_content(built_site: Path) -> None:
+    html = (built_site / "topics/dpo.html").read_text()
+    assert "Direct Preference Optimization" in html
+    assert 'aria-label="Path in the map"' in html and 'href="../topics/preferences.html"' in html
+    assert "Builds on" in html and 'href="../topics/rlhf.html"' in html
+    assert "Alternative to" in html and "Documentation" in html
+    assert 'href="../sessions/01-training.html"' in html
+    assert 'href="../articles/01-training/dpo-article.html"' in html
+    assert "Show in the mind map" in html and "index.html#topic=dpo" in html
+    assert '<svg class="outline"' in html  # the neighbourhood picture
+    rlhf = (built_site / "topics/rlhf.html").read_text()
+    assert "Built on by" in rlhf and 'href="../topics/dpo.html"' in rlhf
+
+
+def test_session_page_shows_parts_and_outline(built_site: Path) -> None:
+    html = (built_site / "sessions/01-training.html").read_text()
+    assert "status-published" in html and "status-open" in html and "Ada" in html
+    assert 'href="https://example.org/video"' in html and "2026-11-21" in html
+    assert 'href="../articles/01-training/dpo-article.html"' in html
+    assert '<svg class="outline"' in html and "Direct Preference Optimization" in html
+
+
+def test_article_page_renders_mkdocs_syntax(built_site: Path) -> None:
+    html = (built_site / "articles/01-training/dpo-article.html").read_text()
+    assert 'class="admonition tip"' in html and "<details" in html
+    assert '<pre class="mermaid">' in html and 'class="toc"' in html
+    assert 'href="../../topics/dpo.html"' in html
+    assert 'href="javascript' not in html
+
+
+def test_board_timeline_new_feed(built_site: Path) -> None:
+    board = (built_site / "contribute.html").read_text()
+    assert "Tokens" in board and "Topics with no article" in board
+    assert "2023" in (built_site / "timeline.html").read_text()
+    assert "Preferences without a reward model" in (built_site / "new.html").read_text()
+    feed = (built_site / "feed.xml").read_text()
+    import feedparser
+
+    parsed = feedparser.parse(feed)
+    assert not parsed.bozo and len(parsed.entries) >= 2
+    sitemap = (built_site / "sitemap.xml").read_text()
+    assert "topics/dpo.html" in sitemap
+
+
+def test_hostile_title_is_escaped_everywhere(built_site: Path) -> None:
+    for path in built_site.rglob("*"):
+        if path.suffix in (".html", ".xml", ".js") and "pagefind" not in path.parts:
+            text = path.read_text()
+            assert XSS not in text, path
+            assert not re.search(r"(href|src)=\"\s*javascript", text, re.I), path
+    page = (built_site / "topics/xss.html").read_text()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "(link not shown" in page
+    data = (built_site / "assets/map-data.js").read_text()
+    assert "<" not in data and "</script" not in data
+    payload = json.loads(data[len("window.FOMO_MAP=") : -2])
+    assert XSS in payload["t"]
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+            if name == "id" and value:
+                self.ids.add(value)
+
+
+def test_every_internal_link_resolves(built_site: Path) -> None:
+    pages = [p for p in built_site.rglob("*.html") if "pagefind" not in p.parts]
+    parsed: dict[Path, Links] = {}
+    for page in pages:
+        links = Links()
+        links.feed(page.read_text())
+        parsed[page] = links
+    broken = []
+    for page, links in parsed.items():
+        if page.name == "404.html":
+            continue  # its links are root-relative on purpose (served for any path)
+        for link in links.links:
+            parts = urlsplit(link)
+            if parts.scheme in ("http", "https", "mailto"):
+                continue
+            assert not parts.scheme, f"{page}: unexpected scheme in {link}"
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if not target.exists():
+                broken.append(f"{page.relative_to(built_site)} -> {link}")
+            elif (
+                parts.fragment
+                and target.suffix == ".html"
+                and not parts.fragment.startswith("topic=")
+            ):
+                ids = parsed[target].ids if target in parsed else set()
+                if parts.fragment not in ids:
+                    broken.append(f"{page.relative_to(built_site)} -> {link} (no anchor)")
+    assert not broken, broken
+
+
+def test_map_data_is_compact(built_site: Path) -> None:
+    size = len(gzip.compress((built_site / "assets/map-data.js").read_bytes()))
+    assert size < 2000
+
+
+def test_incremental_update_touches_only_affected_pages(tmp_path: Path) -> None:
+    kb = write_kb(tmp_path / "kb", SITE_KB)
+    builder = SiteBuilder(kb, tmp_path / "out", search=False)
+    builder.build()
+    (kb / "map/training/preferences/ppo.md").write_text(
+        topic_file("Proximal Policy Optimization v2", "Edited.", aliases="[PPO]"), encoding="utf-8"
+    )
+    _, touched = builder.update()
+    topics = {t for t in touched if t.startswith("topics/")}
+    assert "topics/ppo.html" in topics and "topics/dpo.html" in topics  # dpo links to ppo
+    assert "topics/tokenization.html" not in topics and "topics/basics.html" not in topics
+    assert "Proximal Policy Optimization v2" in (tmp_path / "out/topics/dpo.html").read_text()
+    assert "assets/map-data.js" in touched
+    _, again = builder.update()
+    assert again == set()  # nothing changed: nothing written
+
+
+def test_removed_topic_page_is_deleted(tmp_path: Path) -> None:
+    kb = write_kb(tmp_path / "kb", SITE_KB)
+    out = tmp_path / "out"
+    build_site(kb, out, search=False)
+    (kb / "map/basics/xss.md").unlink()
+    build_site(kb, out, search=False)
+    assert not (out / "topics/xss.html").exists() and (out / "topics/dpo.html").exists()
+
+
+def test_refuses_foreign_or_overlapping_output(tmp_path: Path) -> None:
+    kb = write_kb(tmp_path / "kb", SITE_KB)
+    foreign = tmp_path / "docs"
+    foreign.mkdir()
+    (foreign / "precious.txt").write_text("keep me")
+    with pytest.raises(FomoError, match="not a site FOMO built"):
+        build_site(kb, foreign, search=False)
+    assert (foreign / "precious.txt").exists()
+    with pytest.raises(FomoError, match="overlaps"):
+        build_site(kb, kb / "site", search=False)
+
+
+def test_map_data_keeps_depth_first_order(built_site: Path) -> None:
+    text = (built_site / "assets/map-data.js").read_text()
+    payload = json.loads(text[len("window.FOMO_MAP=") : -2])
+    assert payload["p"][0] == -1
+    assert all(p < i for i, p in enumerate(payload["p"]) if i)
+    assert re.fullmatch(r"#[0-9a-f]{6}", payload["c"][0])

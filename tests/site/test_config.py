@@ -1,0 +1,45 @@
+"""The site config file: defaults, values and clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fomo.errors import FomoError
+from fomo.site.config import PALETTE, load_config
+
+
+def test_defaults_without_file(tmp_path: Path) -> None:
+    config = load_config(tmp_path)
+    assert config.name and config.base_url == "" and config.edit_url == ""
+    assert config.colour_for("x", 1) == PALETTE[1]
+
+
+def test_values_are_read(tmp_path: Path) -> None:
+    (tmp_path / "site.yml").write_text(
+        "name: My map\nbase_url: https://ex.org/map\nrepo_url: https://github.com/a/b\n"
+        "branch_colours:\n  training: '#123456'\n",
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path)
+    assert config.name == "My map" and config.base_url == "https://ex.org/map/"
+    assert config.edit_url == "https://github.com/a/b/edit/main/knowledge/"
+    assert config.colour_for("training", 0) == "#123456"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("name: x\nbranch_colours:\n  training: red\n", 3, "hex colour"),
+        ("name: x\nrepo_url: javascript:alert(1)\n", 2, "http(s) URL"),
+        ("nmae: x\n", 1, "unknown setting"),
+        ("name: [unclosed\n", 2, "not valid YAML"),
+    ],
+)
+def test_bad_values_name_file_and_line(tmp_path: Path, text: str, line: int, words: str) -> None:
+    (tmp_path / "site.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(FomoError) as caught:
+        load_config(tmp_path)
+    assert words in str(caught.value) and caught.value.file.endswith("site.yml")
+    assert caught.value.line == line
