@@ -194,3 +194,19 @@ def test_map_data_keeps_depth_first_order(built_site: Path) -> None:
     assert payload["p"][0] == -1
     assert all(p < i for i, p in enumerate(payload["p"]) if i)
     assert re.fullmatch(r"#[0-9a-f]{6}", payload["c"][0])
+
+
+def test_related_links_both_ways_are_listed_once(tmp_path: Path) -> None:
+    files = dict(SITE_KB)
+    files["map/training/preferences/ppo.md"] = topic_file(
+        "Proximal Policy Optimization", "The RL algorithm classic RLHF uses.", related="[rlhf]"
+    )
+    files["map/training/preferences/rlhf.md"] = topic_file(
+        "Reinforcement Learning from Human Feedback", "Reward model then RL.", related="[ppo]"
+    )
+    kb = write_kb(tmp_path / "kb", files)
+    build_site(kb, tmp_path / "out", search=False)
+    page = (tmp_path / "out/topics/rlhf.html").read_text()
+    assert page.count("<dt>Related</dt>") == 1
+    related = page.split("<dt>Related</dt>")[1].split("</dd>")[0]
+    assert related.count("ppo.html") == 1

@@ -43,7 +43,7 @@ MARKER = ".fomo-site"
 RELATION_LABELS = {
     "builds_on": ("Builds on", "Built on by"),
     "alternative_to": ("Alternative to", "Alternatives"),
-    "related": ("Related", "Related"),
+    "related": ("Related", None),  # symmetric: links both ways are listed once
 }
 REFERENCE_LABELS = {
     "paper": "Papers",
@@ -501,10 +501,13 @@ class SiteBuilder:
         body = Markup(self._markdown(topic.body, "../", rel).html) if topic.body.strip() else ""
         relations: list[tuple[str, list[tuple[str, Topic | None]]]] = []
         for kind, (out_label, in_label) in RELATION_LABELS.items():
-            targets = getattr(topic, kind)
+            targets = list(getattr(topic, kind))
+            sources = [s for k, s in data.incoming.get(topic.id, []) if k == kind]
+            if in_label is None:
+                targets += [s for s in sources if s not in targets]
+                sources = []
             if targets:
                 relations.append((out_label, [(t, kb.topics.get(t)) for t in targets]))
-            sources = [s for k, s in data.incoming.get(topic.id, []) if k == kind]
             if sources:
                 relations.append((in_label, [(s, kb.topics.get(s)) for s in sources]))
         references: dict[str, list[Any]] = {}
