@@ -20,6 +20,8 @@ COMMANDS = (
     "tree",
     "search",
     "check",
+    "place",
+    "ingest",
     "add",
     "move",
     "alias",

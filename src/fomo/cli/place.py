@@ -1,0 +1,108 @@
+"""`fomo place TEXT`: is it already in the map, and if not, where does it belong?"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from fomo.cli.style import paint, print_json, terminal_safe
+
+METHOD_HELP = (
+    "Method: lexical (BM25-weighted term vectors over each topic's title, aliases, essence, "
+    "paper and body, scored with its children's text; acronyms expand through the aliases). "
+    "Works offline; no model is downloaded."
+)
+
+
+def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
+    parser = subparsers.add_parser(
+        "place",
+        parents=[common],
+        help="say whether a concept is already in the map, or where it belongs",
+        description="Given a name, a paper title, or a title with its abstract (first line = "
+        "title), say whether the map already has it (an alias, a spelling variant or a "
+        "paraphrase) and rank the topics it would go under, with the evidence. " + METHOD_HELP,
+    )
+    parser.add_argument("text", nargs="*", help="the text to place (or --file, or stdin)")
+    parser.add_argument("--file", metavar="F", help="read the text from a file ('-': stdin)")
+    parser.add_argument("--top", type=int, default=5, metavar="N", help="candidates (default 5)")
+    parser.add_argument("--json", action="store_true", help="print the answer as JSON")
+    parser.set_defaults(run=run)
+
+
+def read_text(args: argparse.Namespace) -> str:
+    from pathlib import Path
+
+    from fomo.errors import FomoError
+
+    if args.file and args.text:
+        raise FomoError("give the text or --file, not both", hint="e.g. fomo place --file a.txt")
+    if args.file == "-" or (not args.file and not args.text):
+        if not args.file and sys.stdin.isatty():
+            raise FomoError("nothing to place", hint="e.g. fomo place 'SimPO' or --file a.txt")
+        return sys.stdin.read()
+    if args.file:
+        path = Path(args.file)
+        if not path.is_file():
+            raise FomoError(f"{args.file!r} is not a file", hint="check the path")
+        try:
+            return path.read_bytes().decode("utf-8", errors="replace")
+        except OSError as error:
+            raise FomoError(f"cannot read {args.file}: {error.strerror}") from error
+    return " ".join(args.text)
+
+
+def run(args: argparse.Namespace) -> int:
+    from fomo.errors import FomoError
+    from fomo.kb.load import load
+    from fomo.query.place import model_for, split_text
+
+    if args.top < 1:
+        raise FomoError("--top must be at least 1", hint="e.g. --top 3")
+    text = read_text(args)
+    title, body = split_text(text)
+    if not title:
+        raise FomoError("nothing to place: the text is empty", hint="e.g. fomo place 'SimPO'")
+    kb = load(args.kb).kb
+    placement = model_for(kb).place(title, body, top=args.top)
+    if args.json:
+        print_json(placement.as_dict())
+        return 0
+    for notice in placement.notices:
+        sys.stderr.write(paint(f"note: {notice}", "yellow") + "\n")
+    sys.stdout.write(terminal_safe(render(placement)) + "\n")
+    return 0
+
+
+def render(placement: Any) -> str:
+    lines = []
+    existing = placement.existing
+    if existing is not None:
+        lines.append(
+            paint("already known as ", "green")
+            + paint(existing.title, "bold")
+            + f" ({existing.id})  "
+            + paint(f"score {existing.score:.2f}, by {existing.how}", "dim")
+        )
+        lines.append(paint(f"  see: fomo where {existing.id}", "dim"))
+        if placement.candidates:
+            lines.append("")
+            lines.append("if it is new after all, it would go under:")
+    elif placement.candidates:
+        lines.append("not in the map yet; it would go under:")
+    if not placement.candidates:
+        lines.append("no candidate parent: nothing in the map shares its words")
+    for number, candidate in enumerate(placement.candidates, start=1):
+        lines.append(
+            f"{number}. {paint(candidate.title, 'bold')} {paint('(' + candidate.id + ')', 'dim')}"
+            f"  {candidate.score:.2f}"
+        )
+        lines.append("   " + paint(" › ".join(title for _, title in candidate.path), "cyan"))
+        if candidate.terms:
+            lines.append("   shared terms: " + ", ".join(candidate.terms))
+        if candidate.nearest:
+            near = ", ".join(f"{title} ({score:.2f})" for _, title, score in candidate.nearest)
+            lines.append("   nearest: " + near)
+    lines.append(paint(f"method: {placement.method}", "dim"))
+    return "\n".join(lines)

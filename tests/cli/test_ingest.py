@@ -1,0 +1,147 @@
+"""`fomo ingest` end to end: every source kind, file and URL, outputs, --apply, bad input."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+
+import pytest
+
+from fomo.cli import main
+from tests._placekb import PLACE_KB
+
+FIXTURES = Path(__file__).parent.parent / "ingest" / "fixtures"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(_Quiet, directory=str(FIXTURES))
+    )
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture
+def kb(make_kb: Callable[..., Path]) -> Path:
+    return make_kb(PLACE_KB)
+
+
+def _json(capsys: pytest.CaptureFixture[str]) -> dict:
+    return json.loads(capsys.readouterr().out)
+
+
+def test_arxiv_feed_json(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", "--kb", str(kb), "--json", str(FIXTURES / "arxiv.xml")]) == 0
+    report = _json(capsys)
+    assert report["kind"] == "arxiv"
+    statuses = [(i["title"][:12], i["status"]) for i in report["items"]]
+    assert statuses == [
+        ("KTO-Lite: Al", "new"),
+        ("Direct Prefe", "known"),
+        ("Soil moistur", "unrelated"),
+    ]
+    assert report["items"][0]["candidates"][0]["id"] == "preferences"
+    assert report["problems"] == [{"where": "entry 4", "message": "entry has no title; skipped"}]
+
+
+def test_url_source_table(kb: Path, server: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", "--kb", str(kb), f"{server}/rss.xml"]) == 0
+    out = capsys.readouterr().out
+    assert "Byte-level tokenisation" in out and "RLHF" in out
+    assert "2 items:" in out
+
+
+def test_bibtex_markdown_digest(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", "--kb", str(kb), "--format", "md", str(FIXTURES / "refs.bib")]) == 0
+    captured = capsys.readouterr()
+    digest = captured.out
+    assert digest.startswith("## FOMO ingest digest")
+    assert "### Already known (2)" in digest and "`dpo`" in digest and "`orpo`" in digest
+    assert "### Skipped entries" in digest and "refs.bib:12" in digest
+    assert "refs.bib:12: malformed @article entry" in captured.err
+
+
+def test_text_list(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", "--kb", str(kb), "--json", str(FIXTURES / "list.txt")]) == 0
+    items = _json(capsys)["items"]
+    statuses = [i["status"] for i in items]
+    assert statuses[:2] == ["known", "new"] and statuses[3] == "unrelated"
+    assert items[2]["url"] == "https://huggingface.co/blog/byte-level-tokenizer-tricks"
+
+
+def test_markdown_escapes_user_text(
+    kb: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "list.txt"
+    source.write_text("Prompt | injection <script>alert(1)</script> for chatbots\n")
+    main(["ingest", "--kb", str(kb), "--format", "md", str(source)])
+    digest = capsys.readouterr().out
+    assert "<script>" not in digest and "\\|" in digest
+
+
+def test_apply_yes_writes_emerging_topics(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["ingest", "--kb", str(kb), "--json", "--apply", "--yes", "--min-score", "0.05"]
+    assert main([*argv, str(FIXTURES / "arxiv.xml")]) == 0
+    written = _json(capsys)["written"]
+    assert written == ["map/training/preferences/kto-lite.md"]
+    text = (kb / written[0]).read_text()
+    assert "status: emerging" in text and "TODO" in text
+    assert main(["check", "--kb", str(kb)]) == 1
+    assert "essence-placeholder" in capsys.readouterr().out
+
+
+def test_apply_respects_min_score(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["ingest", "--kb", str(kb), "--json", "--apply", "--yes", "--min-score", "0.99"]
+    assert main([*argv, str(FIXTURES / "arxiv.xml")]) == 0
+    assert _json(capsys)["written"] == []
+
+
+def test_apply_without_a_terminal_needs_yes(kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", "--kb", str(kb), "--apply", str(FIXTURES / "list.txt")]) == 2
+    assert "--yes" in capsys.readouterr().err
+
+
+def test_apply_interactive(
+    kb: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stdin", Tty("maybe\ny\nn\n"))
+    assert main(["ingest", "--kb", str(kb), "--apply", str(FIXTURES / "list.txt")]) == 0
+    out = capsys.readouterr().out
+    assert out.count("wrote ") == 1
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("http://127.0.0.1:9/feed.xml", "could not fetch"),
+        ("/no/such/feed.xml", "not a file"),
+    ],
+)
+def test_bad_sources_exit_2(
+    kb: Path, source: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ingest", "--kb", str(kb), "--timeout", "2", source]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_missing_url_exits_2(kb: Path, server: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", "--kb", str(kb), f"{server}/missing.xml"]) == 2
+    assert "HTTP 404" in capsys.readouterr().err
