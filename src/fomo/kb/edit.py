@@ -42,29 +42,13 @@ from typing import Any
 from fomo.errors import FomoError
 from fomo.kb.location import MAP_DIR
 from fomo.kb.names import name_key
+from fomo.kb.validate import ID_PATTERN, TOPIC_KEYS, check_topic_record
 from fomo.model import KnowledgeBase, Topic
 
 LOCK_TIMEOUT = 10.0
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Canonical key order of a topic file (new keys are inserted after their predecessor here).
-TOPIC_ORDER = (
-    "title",
-    "aliases",
-    "essence",
-    "order",
-    "year",
-    "paper",
-    "builds_on",
-    "alternative_to",
-    "related",
-    "also_under",
-    "tags",
-    "status",
-    "added",
-    "reviewed",
-    "references",
-)
+TOPIC_ORDER = TOPIC_KEYS
 
 
 # --------------------------------------------------------------------------------------------
@@ -503,7 +487,6 @@ def _check_topic_text(rel: str, text: str, old_text: str | None, allow: Iterable
     """The new topic file must parse and pass the per-topic checks (codes it already failed
     before the edit, and `allow`ed codes, are tolerated)."""
     from fomo.kb.records import read_record
-    from fomo.kb.validate import _check_topic, _Report
 
     def findings(content: str) -> list[Any]:
         record = read_record(content.encode("utf-8"), rel)
@@ -515,9 +498,7 @@ def _check_topic_text(rel: str, text: str, old_text: str | None, allow: Iterable
                 line=error["line"],
                 code="edit-failed",
             )
-        report = _Report(Path("."))
-        _check_topic(report, rel, record, dt.date.today().year)
-        return report.findings
+        return check_topic_record(rel, record, Path("."))
 
     before = {f.code for f in findings(old_text)} if old_text is not None else set()
     for finding in findings(text):
@@ -547,7 +528,7 @@ def _leaf_to_folder(topic: Topic) -> tuple[str, str] | None:
 
 
 def _check_id(kb: KnowledgeBase, root: Path, topic_id: str, folder: str) -> None:
-    if not _ID.match(topic_id):
+    if not ID_PATTERN.match(topic_id):
         from fomo.kb.records import slugify
 
         raise FomoError(

@@ -468,6 +468,13 @@ def _check_sessions(
                 _check_url(report, path, report.line_of(path, "video", at), part["video"], "video")
 
 
+def check_topic_record(path: str, record: dict[str, Any], root: Path) -> list[Finding]:
+    """The per-file findings of one parsed topic (the edit layer vets a file before writing)."""
+    report = _Report(root)
+    _check_topic(report, path, record, dt.date.today().year)
+    return report.findings
+
+
 def check(loaded: Loaded, today: dt.date | None = None) -> list[Finding]:
     """All findings for a loaded knowledge base, ordered by file and line."""
     report = _Report(loaded.root)
