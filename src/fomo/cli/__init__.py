@@ -53,7 +53,9 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_BAD_INPUT)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full parser, or (with `only`) one that knows just that command: importing every
+    command module costs more than a warm `fomo where` itself."""
     parser = _Parser(
         prog="fomo",
         description="The LLM field as a living mind map: look up a term, browse the map, "
@@ -67,15 +69,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="knowledge base folder (default: ./knowledge if present, else the bundled map)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
+    for name in (only,) if only in COMMANDS else COMMANDS:
         module = _MODULES.get(name, name.replace("-", "_"))
         importlib.import_module(f"fomo.cli.{module}").register(subparsers, common)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in arguments if not a.startswith("-")), None)
+    parser = build_parser(first)
+    args = parser.parse_args(arguments)
     if not getattr(args, "run", None):
         parser.print_help()
         return EXIT_BAD_INPUT
