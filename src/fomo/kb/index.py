@@ -92,6 +92,13 @@ def scan(root: Path) -> tuple[dict[str, tuple[int, int]], list[str]]:
     return files, dirs
 
 
+def _fingerprint(files: dict[str, tuple[int, int]], dirs: list[str]) -> str:
+    """One digest of every stamp: when it matches the last sync, nothing needs comparing."""
+    lines = [f"{path}\0{size}\0{mtime}" for path, (size, mtime) in sorted(files.items())]
+    lines += sorted(dirs)
+    return hashlib.blake2b("\n".join(lines).encode(), digest_size=16).hexdigest()
+
+
 PARALLEL_FROM = 400  # files to parse before a process pool pays for its start-up
 _CHUNK = 200
 
@@ -200,6 +207,10 @@ class Index:
     def sync(self) -> SyncStats:
         """Bring the cache up to date with the files on disk."""
         on_disk, dirs = scan(self.kb)
+        fingerprint = _fingerprint(on_disk, dirs)
+        row = self.db.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()
+        if row is not None and row[0] == fingerprint:
+            return SyncStats(len(on_disk), 0, 0)
         known = {
             path: (size, mtime, digest)
             for path, size, mtime, digest in self.db.execute(
@@ -210,6 +221,7 @@ class Index:
         removed = [p for p in known if p not in on_disk]
         known_dirs = {row[0] for row in self.db.execute("SELECT path FROM dirs")}
         if not stale and not removed and known_dirs == set(dirs):
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
             return SyncStats(len(on_disk), 0, 0)
         parsed = 0
         self.db.execute("BEGIN IMMEDIATE")
@@ -245,6 +257,7 @@ class Index:
             if known_dirs != set(dirs):
                 self.db.execute("DELETE FROM dirs")
                 self.db.executemany("INSERT INTO dirs VALUES (?)", [(d,) for d in dirs])
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fingerprint,))
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
