@@ -14,7 +14,6 @@ from fomo.formats.importer import (
     looks_like_fomo_id,
     make_id,
     plan_import,
-    write_atomic,
 )
 from fomo.formats.tree import Link, Node
 from fomo.kb.load import load
@@ -133,11 +132,3 @@ def test_empty_map_takes_the_file_root_as_its_root(make_kb) -> None:
     apply(_plan(kb_dir, Node("My Map", children=[Node("Child")])), kb_dir)
     assert (kb_dir / "map/index.md").exists() and (kb_dir / "map/child.md").exists()
     assert load(kb_dir).kb.root.title == "My Map"
-
-
-def test_write_atomic_leaves_no_temp_files(tmp_path: Path) -> None:
-    target = tmp_path / "a" / "b.md"
-    write_atomic(target, "x\n")
-    write_atomic(target, "y\n")
-    assert target.read_text() == "y\n"
-    assert [p.name for p in target.parent.iterdir()] == ["b.md"]

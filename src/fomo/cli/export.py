@@ -37,8 +37,8 @@ def run(args: argparse.Namespace) -> int:
     from fomo import formats
     from fomo.errors import FomoError
     from fomo.formats import mermaid, svg
-    from fomo.formats.importer import write_atomic
     from fomo.formats.tree import from_kb
+    from fomo.kb.edit import atomic_write
     from fomo.kb.load import load
     from fomo.query.where import resolve
 
@@ -61,30 +61,10 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         target = Path(args.output)
         try:
-            if isinstance(output, bytes):
-                _write_bytes(target, output)
-            else:
-                write_atomic(target, output)
+            atomic_write(target, output)
         except OSError as error:
             raise FomoError(f"cannot write: {error.strerror}", file=str(target)) from None
         sys.stderr.write(f"wrote {target}\n")
     else:
         sys.stdout.write(output)
     return 0
-
-
-def _write_bytes(target: Any, data: bytes) -> None:
-    import os
-    import tempfile
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        os.unlink(temp)
-        raise

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +20,7 @@ import yaml
 
 from fomo.errors import FomoError
 from fomo.formats.tree import Link, Node, split_title
+from fomo.kb.edit import atomic_write, locked
 from fomo.kb.names import name_key
 from fomo.kb.validate import ESSENCE_LIMIT, ID_PATTERN
 from fomo.model import KnowledgeBase, Topic
@@ -511,31 +510,17 @@ def merge_file(text: str, changes: dict[str, Any], body: str | None, file: str) 
 # ---- writing --------------------------------------------------------------------------------
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, fsync, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def apply(plan: Plan, kb_dir: Path) -> None:
     """Write every planned file; moves first so a leaf's new folder exists for its children."""
     ordered = sorted(plan.actions, key=lambda a: a.kind != "moved")
     try:
-        for action in ordered:
-            if action.text is None:
-                continue
-            write_atomic(kb_dir / action.path, action.text)
-            if action.remove and action.remove != action.path:
-                (kb_dir / action.remove).unlink(missing_ok=True)
+        with locked(kb_dir):
+            for action in ordered:
+                if action.text is None:
+                    continue
+                atomic_write(kb_dir / action.path, action.text)
+                if action.remove and action.remove != action.path:
+                    (kb_dir / action.remove).unlink(missing_ok=True)
     except OSError as error:
         raise FomoError(
             f"could not write the import: {error}",

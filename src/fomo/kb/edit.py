@@ -182,7 +182,7 @@ def _temp_prefix(path: Path) -> str:
     return f".fomo-{path.name}-"
 
 
-def atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, data: str | bytes) -> None:
     """Readers see the old file or the new one, nothing between; no temporary file is left."""
     path.parent.mkdir(parents=True, exist_ok=True)
     # Temporaries left by a killed earlier run (we hold the lock: nobody else is writing).
@@ -190,8 +190,9 @@ def atomic_write(path: Path, text: str) -> None:
         stale.unlink(missing_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(raw)
             stream.flush()
             os.fsync(stream.fileno())
         if path.exists():
