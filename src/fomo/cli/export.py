@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-FORMATS = ("xmind", "freeplane", "opml", "markdown", "mermaid", "dot", "json", "svg")
+FORMATS = ("xmind", "freeplane", "opml", "markdown", "mermaid", "dot", "json", "svg", "png")
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -14,9 +14,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "export",
         parents=[common],
         help="write the map or a branch as XMind, Freeplane, OPML, Markdown, Mermaid, DOT, "
-        "JSON or SVG",
+        "JSON, SVG or PNG",
         description="Export the map (or the branch under --root) for another mind-map tool, "
-        "or draw it as an SVG picture. Text formats go to standard output unless -o is given.",
+        "or draw it as an SVG or PNG picture. Text formats go to standard output unless -o is given.",
     )
     parser.add_argument("format", choices=FORMATS, metavar="FORMAT", help=", ".join(FORMATS))
     parser.add_argument("--root", metavar="ID", help="the branch to export: an id, title or alias")
@@ -26,7 +26,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "--layout",
         choices=("right", "both"),
         default="right",
-        help="svg: branches to the right of the root, or balanced left and right",
+        help="svg/png: branches to the right of the root, or balanced left and right",
     )
     parser.set_defaults(run=run)
 
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
 
     from fomo import formats
     from fomo.errors import FomoError
-    from fomo.formats import mermaid, svg
+    from fomo.formats import mermaid
     from fomo.formats.tree import from_kb
     from fomo.kb.edit import atomic_write
     from fomo.kb.load import load
@@ -57,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
         tree, warning = mermaid.fit(tree, args.depth)
         if warning:
             sys.stderr.write(f"warning: {warning}\n")
-    output = svg.write(tree, args.layout) if args.format == "svg" else module.write(tree)
+    pictures = ("svg", "png")
+    output = module.write(tree, args.layout) if args.format in pictures else module.write(tree)
     if args.output:
         target = Path(args.output)
         try:

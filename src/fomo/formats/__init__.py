@@ -20,6 +20,7 @@ EXPORTS = {
     "dot": "dot",
     "json": "json",
     "svg": "svg",
+    "png": "png",
 }
 READABLE = ("xmind", "freeplane", "opml", "markdown", "json")
 _BY_SUFFIX = {
