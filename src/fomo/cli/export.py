@@ -16,7 +16,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="write the map or a branch as XMind, Freeplane, OPML, Markdown, Mermaid, DOT, "
         "JSON, SVG or PNG",
         description="Export the map (or the branch under --root) for another mind-map tool, "
-        "or draw it as an SVG or PNG picture. Text formats go to standard output unless -o is given.",
+        "or draw it as an SVG or PNG picture. Text formats go to standard output unless -o "
+        "is given.",
     )
     parser.add_argument("format", choices=FORMATS, metavar="FORMAT", help=", ".join(FORMATS))
     parser.add_argument("--root", metavar="ID", help="the branch to export: an id, title or alias")
