@@ -55,7 +55,9 @@ def run_edit(args: argparse.Namespace, plan: Callable[[Path], Any]) -> int:
     root = edit_root(args.kb)
     with locked(root):
         change = plan(root)
-        sys.stdout.write(terminal_safe(colour_diff(change.diff())))
+        diff = change.diff()
+        sys.stdout.write(terminal_safe(colour_diff(diff)) + ("" if diff.endswith("\n") else "\n"))
+        sys.stdout.flush()
         if not change.writes and not change.moves:
             sys.stderr.write(f"{change.summary}\n")
             return 0
