@@ -43,3 +43,9 @@ def test_answer_gathers_the_neighbourhood(starter_kb) -> None:
     assert {"kind": "builds_on", "id": "dpo", "title": "Direct Preference Optimization"} in rlhf[
         "referenced_by"
     ]
+
+
+def test_no_close_name_still_suggests_topics_by_their_text(starter_kb) -> None:
+    with pytest.raises(UnknownTopicError) as caught:
+        resolve(open_index(starter_kb), "reward rankings approach")
+    assert caught.value.suggestions[0][0] == "rlhf"

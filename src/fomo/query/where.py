@@ -105,11 +105,24 @@ def resolve(index: Index, term: str) -> Match:
     clear_winner = len(ranked) == 1 or (len(ranked) > 1 and ranked[1][1] < ranked[0][1] - FUZZY_TIE)
     if ranked and ranked[0][1] >= FUZZY_ACCEPT and clear_winner:
         return Match(ranked[0][0], "fuzzy", ranked[0][1])
-    titles = {row.id: row.title for row in index.outline()} if ranked else {}
-    suggestions = [
-        (tid, titles.get(tid, tid)) for tid, score in ranked[:5] if score >= FUZZY_SUGGEST
-    ]
+    close = [tid for tid, score in ranked[:5] if score >= FUZZY_SUGGEST]
+    close += [tid for tid in _words_found(index, term) if tid not in close]
+    suggestions = []
+    for topic_id in close[:5]:
+        summary = index.topic_summary(topic_id)
+        suggestions.append((topic_id, summary[0] if summary else topic_id))
     raise UnknownTopicError(term, suggestions)
+
+
+def _words_found(index: Index, term: str) -> list[str]:
+    """Topics whose text holds the term's words: suggestions when no name is close
+    ("lora adapters" names no topic, but LoRA's text speaks of adapters)."""
+    from fomo.query.search import search
+
+    try:
+        return [hit.id for hit in search(index, term, limit=5)]
+    except FomoError:
+        return []
 
 
 def answer(index: Index, term: str) -> Answer:
