@@ -10,6 +10,7 @@
   and its data + code size gzipped.
 
 Run: .venv/bin/python benchmarks/site_build.py [--sizes 1000 5000] [--no-mkdocs] [--map-nodes N]
+(alone on the machine: the build renders in one process per CPU, so other load distorts it).
 """
 
 from __future__ import annotations
@@ -209,18 +210,24 @@ def timed(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> f
     return time.perf_counter() - started
 
 
-def fomo_build(kb: Path, out: Path, env: dict) -> tuple[float, float]:
-    """Wall time and peak RSS (MB) of `fomo build` with search, in a fresh process."""
+def fomo_build(kb: Path, out: Path, env: dict) -> dict[str, float]:
+    """A cold `fomo build` with search (empty cache, new output folder) in a fresh process, timed
+    from before the import: wall seconds, its phases, and peak RSS (MB) of the build process and
+    of its largest child (a render worker or Pagefind)."""
     code = (
-        "import resource,sys,time;from fomo.site.build import build_site;t=time.perf_counter();"
-        f"build_site({str(kb)!r},{str(out)!r},search=True);"
-        "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024)"
+        "import time;t=time.perf_counter();import resource;"
+        "from fomo.site.build import build_site;"
+        f"r=build_site({str(kb)!r},{str(out)!r},search=True);"
+        "print(time.perf_counter()-t, r.load_seconds, r.search_seconds, r.workers,"
+        " resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024,"
+        " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024)"
     )
+    shutil.rmtree(env["FOMO_CACHE_DIR"], ignore_errors=True)
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(done.stderr[-1500:])
-    seconds, peak = done.stdout.split()
-    return float(seconds), float(peak)
+    names = ("seconds", "load", "search", "workers", "peak", "child_peak")
+    return dict(zip(names, map(float, done.stdout.split()), strict=True))
 
 
 def markdown_pages(nodes: list[dict], kb: Path, target: Path, front: str) -> None:
@@ -380,9 +387,15 @@ def main() -> None:
         for size in args.sizes:
             kb = work / f"kb-{size}"
             nodes = make_kb(kb, size, args.articles)
-            ours, peak = fomo_build(kb, work / f"site-{size}", env)
+            figures = fomo_build(kb, work / f"site-{size}", env)
+            ours = figures["seconds"]
             print(f"\n== {size} topics + {args.articles} articles ==")
-            print(f"fomo build (pages + search): {ours:.1f} s, peak RSS {peak:.0f} MB")
+            print(
+                f"fomo build, cold (pages + search): {ours:.1f} s = reading the kb "
+                f"{figures['load']:.1f} s + pages {ours - figures['load'] - figures['search']:.1f}"
+                f" s ({figures['workers']:.0f} processes) + Pagefind {figures['search']:.1f} s;"
+                f" peak RSS {figures['peak']:.0f} MB (largest child {figures['child_peak']:.0f} MB)"
+            )
             if shutil.which("hugo"):
                 hugo = hugo_site(nodes, kb, work / f"anchor-{size}")
                 t_hugo = timed(["hugo", "--quiet", "-d", "public"], cwd=hugo)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -61,7 +62,49 @@ def test_session_page_shows_parts_and_outline(built_site: Path) -> None:
     assert "status-published" in html and "status-open" in html and "Ada" in html
     assert 'href="https://example.org/video"' in html and "2026-11-21" in html
     assert 'href="../articles/01-training/dpo-article.html"' in html
-    assert '<svg class="outline"' in html and "Direct Preference Optimization" in html
+    figures = _pictures(html)
+    assert len(figures) == 2  # one branch picture per part
+    first = figures[0]
+    assert first.get("role") == "img"
+    assert first.get("aria-label") == "Topic outline of part 1: Preferences"
+    assert "viewBox" in first.attrib  # scales down to the page width
+    titles = {t.text for t in first.iter(f"{SVG_NS}title")}
+    # the part's topic and every topic under it
+    for title in [
+        "Fine-tuning to human preferences",
+        "Reinforcement Learning from Human Feedback",
+        "Direct Preference Optimization",
+        "Proximal Policy Optimization",
+    ]:
+        assert any(title in (t or "") for t in titles), title
+    assert any("Tokenization" in (t.text or "") for t in figures[1].iter(f"{SVG_NS}title"))
+
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def _pictures(html: str) -> list[ET.Element]:
+    """The inline branch pictures of a page, parsed as XML (so they are well-formed)."""
+    found = re.findall(
+        r'<svg xmlns="http://www.w3.org/2000/svg" class="branch-picture".*?</svg>', html, re.S
+    )
+    return [ET.fromstring(svg) for svg in found]
+
+
+def test_session_picture_escapes_user_text(tmp_path: Path) -> None:
+    session = (
+        "---\ntitle: Hostile\nparts:\n"
+        '  - {number: 1, title: "Part <b>&", topics: [xss, tokenization], status: open}\n'
+        "---\n"
+    )
+    kb = write_kb(tmp_path / "kb", {**SITE_KB, "sessions/02-hostile/index.md": session})
+    build_site(kb, tmp_path / "out", search=False)
+    html = (tmp_path / "out/sessions/02-hostile.html").read_text()
+    assert XSS not in html and "<b>&" not in html
+    (figure,) = _pictures(html)
+    assert figure.get("aria-label") == "Topic outline of part 1: Part <b>&"
+    titles = [t.text for t in figure.iter(f"{SVG_NS}title")]
+    assert XSS in titles and "Tokenization" in " ".join(t or "" for t in titles)
 
 
 def test_article_page_renders_mkdocs_syntax(built_site: Path) -> None:
@@ -163,8 +206,19 @@ def test_incremental_update_touches_only_affected_pages(tmp_path: Path) -> None:
     assert "topics/tokenization.html" not in topics and "topics/basics.html" not in topics
     assert "Proximal Policy Optimization v2" in (tmp_path / "out/topics/dpo.html").read_text()
     assert "assets/map-data.js" in touched
+    # the session whose part covers `preferences` draws its children: redrawn
+    assert "sessions/01-training.html" in touched
+    assert (
+        "Proximal Policy Optimization v2"
+        in (tmp_path / "out/sessions/01-training.html").read_text()
+    )
     _, again = builder.update()
     assert again == set()  # nothing changed: nothing written
+    (kb / "map/basics/index.md").write_text(
+        topic_file("Building Blocks v2", "The parts of a model.", order="1"), encoding="utf-8"
+    )
+    _, touched = builder.update()
+    assert "topics/basics.html" in touched and "sessions/01-training.html" not in touched
 
 
 def test_removed_topic_page_is_deleted(tmp_path: Path) -> None:
@@ -210,3 +264,26 @@ def test_related_links_both_ways_are_listed_once(tmp_path: Path) -> None:
     assert page.count("<dt>Related</dt>") == 1
     related = page.split("<dt>Related</dt>")[1].split("</dd>")[0]
     assert related.count("ppo.html") == 1
+
+
+def test_parallel_build_writes_the_same_site(tmp_path: Path) -> None:
+    kb = write_kb(tmp_path / "kb", SITE_KB)
+    one = SiteBuilder(kb, tmp_path / "one", search=False, workers=1)
+    two = SiteBuilder(kb, tmp_path / "two", search=False, workers=2)
+    assert one.build().workers == 1 and two.build().workers == 2
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+    # what incremental updates need came back from the workers
+    assert two._digests == one._digests
+    assert (
+        two._links_to == one._links_to
+        and "articles/01-training/dpo-article.html" in (two._links_to["dpo"])
+    )
+    (kb / "map/training/preferences/dpo.md").write_text(
+        topic_file("DPO renamed", "Edited.", aliases="[DPO]"), encoding="utf-8"
+    )
+    _, touched = two.update()
+    assert "articles/01-training/dpo-article.html" in touched

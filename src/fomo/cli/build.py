@@ -32,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
     search = f", search indexed in {result.search_seconds:.1f}s" if result.search else ""
     sys.stdout.write(
         terminal_safe(
-            f"built {result.pages} files into {result.out} in {result.seconds:.1f}s{search}\n"
+            f"built {result.pages} files into {result.out} in {result.seconds:.1f}s (reading "
+            f"the knowledge base {result.load_seconds:.1f}s){search}\n"
             f"open {result.out / 'index.html'}\n"
         )
     )

@@ -186,6 +186,15 @@ def _shape(box: _Box) -> str:
 
 
 def write(root: Node, layout: str = "right") -> str:
+    """A standalone SVG file of the branch under `root`."""
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + picture(root, layout)
+
+
+def picture(
+    root: Node, layout: str = "right", *, label: str | None = None, css_class: str = ""
+) -> str:
+    """The `<svg>` element alone, for inlining into HTML: `label` is its accessible name
+    (default: the root's title), escaped here like every other text."""
     top = _build(root, layout)
     _layout(top)
     boxes = _boxes(top)
@@ -196,12 +205,12 @@ def write(root: Node, layout: str = "right") -> str:
     width, height = x1 - x0, y1 - y0
     paths = [_connector(parent, kid) for parent in boxes for kid in parent.kids]
     shapes = [_shape(b) for b in boxes]
-    title = escape(" ".join(xml_safe(root.title).split()))
+    title = escape(" ".join(xml_safe(root.title if label is None else label).split()))
+    klass = f' class="{escape(css_class)}"' if css_class else ""
     return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x0:.1f} {y0:.1f} {width:.1f} '
-        f'{height:.1f}" width="{width:.0f}" height="{height:.0f}" font-family="{FONT}" '
-        f'role="img" aria-label="{title}">\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg"{klass} viewBox="{x0:.1f} {y0:.1f} '
+        f'{width:.1f} {height:.1f}" width="{width:.0f}" height="{height:.0f}" '
+        f'font-family="{FONT}" role="img" aria-label="{title}">\n'
         f"<title>{title}</title>\n"
         f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{width:.1f}" height="{height:.1f}" '
         'fill="#ffffff"/>\n' + "\n".join(paths) + "\n" + "\n".join(shapes) + "\n</svg>\n"

@@ -158,6 +158,9 @@ class Index:
             self.db_path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
+            # A cache: WAL with synchronous=NORMAL stays consistent on a crash and skips an
+            # fsync per commit (a lost last commit is re-read from the files next time).
+            db.execute("PRAGMA synchronous=NORMAL")
             version = (
                 db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
                 if self._has_meta(db)
@@ -168,6 +171,7 @@ class Index:
                 self._discard()
                 db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
                 db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
                 self._create(db)
             return db
         except sqlite3.DatabaseError:

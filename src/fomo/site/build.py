@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gzip
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -55,9 +58,31 @@ REFERENCE_LABELS = {
     "course": "Courses",
 }
 NEW_LIMIT = 60
+PARALLEL_PAGES = 400  # pages to render before forked workers pay for themselves
+MAX_WORKERS = 4
+PICTURE_CHILDREN = 10  # children drawn per topic in a session's outline picture
 
 
+def pagefind_command() -> list[str]:
+    """The Pagefind binary that the `pagefind[bin]` package ships, run directly (importing
+    `pagefind` to ask costs more than the lookup: it loads asyncio), else `python -m pagefind`.
+    PAGEFIND_BINARY_PATH wins, as it does for Pagefind's own wrapper."""
+    chosen = os.environ.get("PAGEFIND_BINARY_PATH")
+    if chosen:
+        return [chosen]
+    for package in ("pagefind_bin_extended", "pagefind_bin"):
+        spec = importlib.util.find_spec(package)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            for name in ("pagefind_extended", "pagefind", "pagefind_extended.exe", "pagefind.exe"):
+                binary = Path(folder) / name
+                if binary.is_file() and os.access(binary, os.X_OK):
+                    return [str(binary)]
+    return [sys.executable, "-m", "pagefind"]
+
+
+@functools.lru_cache(maxsize=65536)
 def topic_href(topic_id: str) -> str:
+    """Cached: every page links many topics, and `quote` is most of a link's cost."""
     return f"topics/{quote(topic_id)}.html"
 
 
@@ -202,6 +227,8 @@ class BuildResult:
     seconds: float
     search: bool
     search_seconds: float = 0.0
+    workers: int = 1  # processes that rendered the pages
+    load_seconds: float = 0.0  # reading the knowledge base (the index, cold or warm)
 
 
 class SiteBuilder:
@@ -215,8 +242,10 @@ class SiteBuilder:
         search: bool = True,
         base_url: str | None = None,
         live_reload: bool = False,
+        workers: int | None = None,
     ) -> None:
         self.kb_arg = kb
+        self.workers = workers  # None: decide from the page count and the CPUs
         self.out = Path(out).resolve()
         self.search = search
         self.base_url = base_url
@@ -244,6 +273,7 @@ class SiteBuilder:
     # ---------------------------------------------------------------- loading
     def _load(self) -> SiteData:
         loaded = load(self.kb_arg)
+        loaded.index.close()  # everything is in `loaded.kb`; no connection survives a fork
         self.kb_root = loaded.root
         config = load_config(loaded.root)
         if self.base_url is not None:
@@ -281,6 +311,7 @@ class SiteBuilder:
         in) avoids deleting and recreating thousands of files, which dominates on slow disks."""
         started = time.perf_counter()
         data = self._load()
+        loaded = time.perf_counter() - started
         self.data = data
         self._md_cache.clear()
         self._links_to.clear()
@@ -293,7 +324,13 @@ class SiteBuilder:
             if (self.out / folder).is_dir()
             for p in (self.out / folder).rglob("*.html")
         }
-        written = self._write_all(self.out, self.all_pages(data))
+        written = self._write_all(self.out, self._site_pages(data))
+        items = self._page_items(data)
+        workers = self._worker_count(len(items))
+        if workers > 1:
+            written += self._render_parallel(items, workers)
+        else:
+            written += self._write_all(self.out, (self._item_page(data, i) for i in items))
         for stale in before - self._digests.keys():
             (self.out / stale).unlink(missing_ok=True)
         self._copy_assets(self.out)
@@ -305,7 +342,50 @@ class SiteBuilder:
             time.perf_counter() - started,
             self.search,
             search_seconds,
+            workers,
+            loaded,
         )
+
+    def _worker_count(self, pages: int) -> int:
+        """Forked workers only for big builds, where rendering (Python, one core each) is most
+        of the time; never from a process with other threads (fork copies their locks)."""
+        if self.workers is not None:
+            return max(1, self.workers)
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        if (
+            pages < PARALLEL_PAGES
+            or (cpus or 1) < 2
+            or sys.platform == "win32"
+            or threading.active_count() > 1
+        ):
+            return 1
+        return min(MAX_WORKERS, cpus or 1)
+
+    def _render_parallel(self, items: list[tuple[str, int]], workers: int) -> int:
+        """Render and write `items` in forked processes (each inherits this builder); merge
+        back the digests and topic links that incremental updates rely on."""
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        for name in ("topic.html", "session.html", "article.html"):  # compile once, not per worker
+            if name not in self._templates:
+                self._templates[name] = self.env.get_template(name)
+        global _FORKED
+        _FORKED = (self, items)
+        step = max(20, len(items) // (workers * 8))
+        spans = [(i, min(i + step, len(items))) for i in range(0, len(items), step)]
+        written = 0
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                for count, digests, links in pool.map(_render_span, spans):
+                    written += count
+                    self._digests.update(digests)
+                    for tid, pages in links.items():
+                        self._links_to[tid].update(pages)
+        finally:
+            _FORKED = None
+        return written
 
     def _write_all(self, root: Path, pages: Iterable[tuple[str, str]]) -> int:
         made: set[str] = set()
@@ -340,7 +420,7 @@ class SiteBuilder:
     def _index_search(self, root: Path) -> float:
         started = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-m", "pagefind", "--site", str(root), "--silent"],
+            [*pagefind_command(), "--site", str(root), "--silent"],
             capture_output=True,
             text=True,
             check=False,
@@ -400,7 +480,17 @@ class SiteBuilder:
         pages = list(self._site_pages(new))
         pages += [self._topic_page(new, new.kb.topics[tid]) for tid in sorted(affected)]
         if sessions_changed or articles_changed or changed:
-            pages += [self._session_page(new, s) for s in new.kb.sessions]
+            # a session page names its parts' topics and draws their children
+            parents = {
+                t.parent for d in (old, new) for tid in changed if (t := d.kb.topics.get(tid))
+            }
+            pages += [
+                self._session_page(new, s)
+                for s in new.kb.sessions
+                if sessions_changed
+                or articles_changed
+                or any(t in changed or t in parents for part in s.parts for t in part.topics)
+            ]
             pages += [
                 self._article_page(new, a)
                 for a in new.kb.articles
@@ -437,12 +527,25 @@ class SiteBuilder:
     # ---------------------------------------------------------------- pages
     def all_pages(self, data: SiteData) -> Iterator[tuple[str, str]]:
         yield from self._site_pages(data)
-        for topic in data.order:
-            yield self._topic_page(data, topic)
-        for session in data.kb.sessions:
-            yield self._session_page(data, session)
-        for article in data.kb.articles:
-            yield self._article_page(data, article)
+        for item in self._page_items(data):
+            yield self._item_page(data, item)
+
+    @staticmethod
+    def _page_items(data: SiteData) -> list[tuple[str, int]]:
+        """One (kind, position) per topic, session and article page: cheap to hand to workers."""
+        return (
+            [("topic", i) for i in range(len(data.order))]
+            + [("session", i) for i in range(len(data.kb.sessions))]
+            + [("article", i) for i in range(len(data.kb.articles))]
+        )
+
+    def _item_page(self, data: SiteData, item: tuple[str, int]) -> tuple[str, str]:
+        kind, position = item
+        if kind == "topic":
+            return self._topic_page(data, data.order[position])
+        if kind == "session":
+            return self._session_page(data, data.kb.sessions[position])
+        return self._article_page(data, data.kb.articles[position])
 
     def _render(self, template: str, rel: str, **context: Any) -> tuple[str, str]:
         depth = rel.count("/")
@@ -602,36 +705,42 @@ class SiteBuilder:
             rel,
             session=session,
             parts=parts,
-            picture=self._session_svg(data, session),
+            pictures=self._session_pictures(data, session),
         )
 
-    def _session_svg(self, data: SiteData, session: Session) -> Markup:
-        rows: list[tuple[int, str, str | None, str, bool]] = []
-        limit = 80
+    def _session_pictures(self, data: SiteData, session: Session) -> list[dict[str, Any]]:
+        """A branch picture per part, drawn by the `svg` export format (the picture a speaker
+        puts on a slide): the part as the dark root, its topics as coloured branches, each with
+        its children (at most PICTURE_CHILDREN, then "… N more")."""
+        from fomo.formats import svg
+        from fomo.formats.tree import Node
+
+        pictures = []
         for part in session.parts:
-            rows.append((0, short(f"Part {part.number}: {part.title}", 60), None, "#888888", True))
+            if not part.topics:
+                continue
+            heading = f"Part {part.number}: {part.title}"
+            root = Node(heading)
             for tid in part.topics:
                 topic = data.kb.topics.get(tid)
                 if topic is None:
+                    root.children.append(Node(f"{tid} (not in the map)"))
                     continue
-                colour = data.colour.get(tid, "#888888")
-                stack = [(topic, 1)]
-                while stack and len(rows) < limit:
-                    current, depth = stack.pop()
-                    rows.append(
-                        (
-                            depth,
-                            short(current.title, 48),
-                            topic_href(current.id),
-                            data.colour.get(current.id, colour),
-                            False,
-                        )
-                    )
-                    if depth < 3:
-                        stack.extend((c, depth + 1) for c in reversed(data.kb.children(current.id)))
-        if len(rows) >= limit:
-            rows.append((0, "… and more (see the topic pages)", None, "#888888", False))
-        return outline_svg(rows, f"Topic outline of session {session.title}", "../")
+                branch = Node(topic.title, id=topic.id, aliases=list(topic.aliases))
+                children = data.kb.children(topic.id)
+                for child in children[:PICTURE_CHILDREN]:
+                    branch.children.append(Node(child.title, id=child.id))
+                if len(children) > PICTURE_CHILDREN:
+                    branch.children.append(Node(f"… {len(children) - PICTURE_CHILDREN} more"))
+                root.children.append(branch)
+            drawing = svg.picture(
+                root,
+                "right",
+                label=f"Topic outline of part {part.number}: {part.title}",
+                css_class="branch-picture",
+            )
+            pictures.append({"part": part, "svg": Markup(drawing)})
+        return pictures
 
     def _article_page(self, data: SiteData, article: Article) -> tuple[str, str]:
         rel = article_href(article)
@@ -788,6 +897,22 @@ class SiteBuilder:
         lines += [f"<url><loc>{escape(data.config.absolute(u))}</loc></url>" for u in urls]
         lines.append("</urlset>")
         return "\n".join(lines) + "\n"
+
+
+_FORKED: tuple[SiteBuilder, list[tuple[str, int]]] | None = None
+
+
+def _render_span(span: tuple[int, int]) -> tuple[int, dict[str, str], dict[str, set[str]]]:
+    """In a forked worker: render and write pages `span` of the inherited builder's items."""
+    assert _FORKED is not None
+    builder, items = _FORKED
+    data = builder.data
+    assert data is not None
+    builder._links_to.clear()
+    pages = [builder._item_page(data, item) for item in items[span[0] : span[1]]]
+    written = builder._write_all(builder.out, pages)
+    digests = {rel: builder._digests[rel] for rel, _ in pages}
+    return written, digests, {tid: set(p) for tid, p in builder._links_to.items()}
 
 
 def build_site(

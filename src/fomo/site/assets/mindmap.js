@@ -82,6 +82,7 @@
 
   var FONT = FONT_PX + "px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
   var BOLD = "600 " + FONT;
+  var OVERVIEW_PX = 12, OVERVIEW_FONT = "600 " + OVERVIEW_PX + "px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
   function measure(node) {
     if (W[node] >= 0) return W[node];
     ctx.font = depth[node] === 0 ? BOLD : FONT;
@@ -210,13 +211,41 @@
         ctx.strokeStyle = col;
         ctx.stroke();
       }
-    } else if (selected >= 0 && visible[selected]) {
-      ctx.strokeStyle = colors.focus;
-      ctx.lineWidth = 3 / scale;
-      ctx.strokeRect(X[selected] - 5, Y[selected] - ROW / 2, W[selected] + 10, ROW);
+    } else {
+      if (selected >= 0 && visible[selected]) {
+        ctx.strokeStyle = colors.focus;
+        ctx.lineWidth = 3 / scale;
+        ctx.strokeRect(X[selected] - 5, Y[selected] - ROW / 2, W[selected] + 10, ROW);
+      }
+      drawOverview(drawn);
     }
     stats.drawMs = performance.now() - t0;
     stats.frames++;
+  }
+
+  // Zoomed out too far for titles at map scale: name the root and the top-level branches at a
+  // readable screen size, on a backing so lines do not cross them, skipping any label that
+  // would overlap the one above it (nodes come in depth-first order, so top to bottom).
+  function drawOverview(drawn) {
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.font = OVERVIEW_FONT;
+    ctx.textBaseline = "middle";
+    var lastBottom = -Infinity, h = OVERVIEW_PX + 6;
+    for (k = 0; k < drawn.length; k++) {
+      var v = drawn[k];
+      if (depth[v] > 1) continue;
+      var sx = X[v] * scale + tx, sy = Y[v] * scale + ty;
+      if (depth[v] === 1 && sy - h / 2 < lastBottom) continue;
+      var text = label[v], w = ctx.measureText(text).width;
+      if (depth[v] === 0) sx = Math.max(4, sx - w - 8);  // the root's name to its left
+      ctx.globalAlpha = 0.88;
+      ctx.fillStyle = colors.bg;
+      ctx.fillRect(sx - 3, sy - h / 2, w + 6, h);
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = depth[v] === 0 ? colors.fg : colourOf(v);
+      ctx.fillText(text, sx, sy);
+      if (depth[v] === 1) lastBottom = sy + h / 2;
+    }
   }
 
   // ---- view ----
@@ -237,24 +266,24 @@
     schedule();
   }
 
+  // Fit every visible node into the view, centred both ways. A large map fits only at a
+  // small scale; the overview then still names the root and the branches (see drawOverview).
   function fit() {
-    var maxX = 0, minY = Infinity, maxY = -Infinity;
+    var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
     for (k = 0; k < visCount; k++) {
-      var v = vis[k];
-      if (X[v] + W[v] > maxX) maxX = X[v] + W[v];
+      var v = vis[k], right = X[v] + W[v] + 2 * R + 8;
+      if (X[v] < minX) minX = X[v];
+      if (right > maxX) maxX = right;
       if (Y[v] < minY) minY = Y[v];
       if (Y[v] > maxY) maxY = Y[v];
     }
-    var bw = maxX + 60, bh = maxY - minY + 2 * ROW;
-    scale = Math.min(1.2, viewW / bw, viewH / bh);
-    if (scale < 0.7) {
-      scale = 0.7;
-      tx = 20;
-      ty = viewH / 2 - Y[root] * scale;
-    } else {
-      tx = (viewW - bw * scale) / 2 + 20 * scale;
-      ty = (viewH - (maxY + minY) * scale) / 2;
-    }
+    if (!visCount) return;
+    minY -= ROW / 2; maxY += ROW / 2;
+    var pad = 16;
+    var bw = Math.max(1, maxX - minX), bh = Math.max(1, maxY - minY);
+    scale = Math.max(0.02, Math.min(1.2, (viewW - 2 * pad) / bw, (viewH - 2 * pad) / bh));
+    tx = viewW / 2 - (minX + maxX) / 2 * scale;
+    ty = viewH / 2 - (minY + maxY) / 2 * scale;
     schedule();
   }
 
