@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from fomo.cli import main
+from fomo.query.place import semantic_available
 from tests._placekb import PLACE_KB
 
 
@@ -19,7 +20,7 @@ def kb(make_kb: Callable[..., Path]) -> str:
 
 
 def test_known_alias(kb: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["place", "--kb", kb, "PEFT"]) == 0
+    assert main(["place", "--kb", kb, "--method", "lexical", "PEFT"]) == 0
     out = capsys.readouterr().out
     assert "already known as Parameter-efficient fine-tuning (fine-tuning)" in out
     assert "method: lexical" in out
@@ -27,7 +28,7 @@ def test_known_alias(kb: str, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_new_concept_json(kb: str, capsys: pytest.CaptureFixture[str]) -> None:
     text = "DoRA: weight-decomposed low-rank adaptation of frozen weights"
-    assert main(["place", "--kb", kb, "--json", "--top", "2", text]) == 0
+    assert main(["place", "--kb", kb, "--method", "lexical", "--json", "--top", "2", text]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert answer["existing"] is None
     assert answer["candidates"][0]["id"] == "fine-tuning"
@@ -44,15 +45,24 @@ def test_text_from_file_and_stdin(
     source.write_text(
         "Medusa-Lite\nDraft heads propose several tokens that are verified in one pass to speed up decoding.\n"
     )
-    assert main(["place", "--kb", kb, "--json", "--file", str(source)]) == 0
+    assert main(["place", "--kb", kb, "--method", "lexical", "--json", "--file", str(source)]) == 0
     assert json.loads(capsys.readouterr().out)["candidates"][0]["id"] == "inference"
     monkeypatch.setattr("sys.stdin", io.StringIO("Direct preference optimisation\n"))
-    assert main(["place", "--kb", kb, "--json"]) == 0
+    assert main(["place", "--kb", kb, "--method", "lexical", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["existing"]["id"] == "dpo"
 
 
 def test_text_output_shows_path_and_evidence(kb: str, capsys: pytest.CaptureFixture[str]) -> None:
-    main(["place", "--kb", kb, "KTO-Lite: binary human feedback for preference alignment"])
+    main(
+        [
+            "place",
+            "--kb",
+            kb,
+            "--method",
+            "lexical",
+            "KTO-Lite: binary human feedback for preference alignment",
+        ]
+    )
     out = capsys.readouterr().out
     assert "not in the map yet" in out
     assert "Large Language Models › Training LLMs › Fine-tuning to human preferences" in out
@@ -83,9 +93,9 @@ def test_empty_stdin_exits_2(
 
 
 def test_enormous_and_non_english_text(kb: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["place", "--kb", kb, "quantization " * 5000]) == 0
+    assert main(["place", "--kb", kb, "--method", "lexical", "quantization " * 5000]) == 0
     assert "only the first" in capsys.readouterr().err
-    assert main(["place", "--kb", kb, "大型语言模型"]) == 0
+    assert main(["place", "--kb", kb, "--method", "lexical", "大型语言模型"]) == 0
     captured = capsys.readouterr()
     assert "English" in captured.err and "no candidate parent" in captured.out
 
@@ -93,4 +103,43 @@ def test_enormous_and_non_english_text(kb: str, capsys: pytest.CaptureFixture[st
 def test_help_names_the_method(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["place", "--help"])
-    assert "lexical" in capsys.readouterr().out
+    out = " ".join(capsys.readouterr().out.split())
+    assert "lexical" in out and "semantic" in out
+    assert ("here auto runs semantic" if semantic_available() else "here auto runs lexical") in out
+
+
+def test_auto_without_the_extra_runs_lexical_and_says_so(
+    kb: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("fomo.query.embed.available", lambda: False)
+    assert main(["place", "--kb", kb, "--json", "PEFT"]) == 0
+    assert json.loads(capsys.readouterr().out)["method"] == "lexical"
+
+
+def test_semantic_without_the_extra_exits_2_with_the_install_hint(
+    kb: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("fomo.query.embed.available", lambda: False)
+    assert main(["place", "--kb", kb, "--method", "semantic", "PEFT"]) == 2
+    err = capsys.readouterr().err
+    assert "semantic" in err and "pip install" in err
+
+
+@pytest.mark.skipif(not semantic_available(), reason="the `semantic` extra is not installed")
+def test_semantic_method_end_to_end(kb: str, capsys: pytest.CaptureFixture[str]) -> None:
+    text = "KTO-Lite: binary human feedback for preference alignment"
+    assert main(["place", "--kb", kb, "--method", "semantic", "--json", text]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["method"] == "semantic"
+    assert answer["candidates"][0]["id"] == "preferences"
+    assert main(["place", "--kb", kb, "--method", "semantic", text]) == 0
+    assert "method: semantic" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not semantic_available(), reason="the `semantic` extra is not installed")
+def test_semantic_non_english_text_has_no_candidates(
+    kb: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["place", "--kb", kb, "--method", "semantic", "大型语言模型"]) == 0
+    captured = capsys.readouterr()
+    assert "English" in captured.err and "no candidate parent" in captured.out

@@ -9,7 +9,17 @@ import pytest
 
 from fomo.errors import FomoError
 from fomo.kb.load import load
-from fomo.query.place import MAX_CHARS, PlacementModel, model_for, place, split_text, tokens
+from fomo.query.place import (
+    MAX_CHARS,
+    PlacementModel,
+    SemanticScorer,
+    model_for,
+    place,
+    resolve_method,
+    semantic_available,
+    split_text,
+    tokens,
+)
 from tests._placekb import PLACE_KB
 
 
@@ -125,3 +135,126 @@ def test_model_is_built_once_per_knowledge_base(make_kb: Callable[..., Path]) ->
     kb = load(make_kb(PLACE_KB)).kb
     assert model_for(kb) is model_for(kb)
     assert place(kb, "LoRA").existing.id == "lora"
+
+
+# -- the family (sibling) term --------------------------------------------------------------
+
+FAMILY_KB = {
+    "map/index.md": "---\ntitle: Root\nessence: All topics.\n---\n",
+    "map/decoding/index.md": "---\ntitle: Decoding\nessence: Producing output.\n---\n",
+    "map/decoding/medusa.md": "---\ntitle: Medusa\nessence: Extra draft heads propose tokens that one verification pass accepts.\n---\n",
+    "map/decoding/eagle.md": "---\ntitle: EAGLE\nessence: A draft head on the features proposes tokens for a verification pass.\n---\n",
+    "map/decoding/lookahead.md": "---\ntitle: Lookahead decoding\nessence: Jacobi iterations propose draft tokens and a verification pass keeps them.\n---\n",
+    "map/verification/index.md": "---\ntitle: Verification of proofs\nessence: Checking tokens of formal proofs.\n---\n",
+    "map/verification/lean.md": "---\ntitle: Lean\nessence: An interactive theorem prover.\n---\n",
+}
+
+
+def test_a_new_leaf_goes_beside_its_siblings(make_kb: Callable[..., Path]) -> None:
+    """The parent's own text says little ("Producing output"); its children say it all."""
+    model = model_for(load(make_kb(FAMILY_KB)).kb)
+    placed = model.place(
+        "Hydra heads", "Sequential draft heads propose tokens checked in one verification pass."
+    )
+    assert placed.candidates[0].id == "decoding"
+    assert {n[0] for n in placed.candidates[0].nearest} & {"medusa", "eagle", "lookahead"}
+
+
+def test_family_similarity_leaves_out_excluded_children(make_kb: Callable[..., Path]) -> None:
+    """With a child left out, the family cosine is that of the query with the sum of the unit
+    vectors of the parent and its remaining children (the precomputed norm is corrected)."""
+    full = model_for(load(make_kb(FAMILY_KB)).kb)
+    q = full.query_vector("draft heads propose tokens for a verification pass")
+    total: dict[str, float] = {}
+    for k in [full.position[i] for i in ("decoding", "medusa", "lookahead")]:
+        for term, w in full.vectors[k].items():
+            total[term] = total.get(term, 0.0) + w
+    by_hand = sum(w * total.get(t, 0.0) for t, w in q.items()) / (
+        sum(w * w for w in total.values()) ** 0.5
+    )
+    eagle = full.position["eagle"]
+    got = full.family_similarity(full.position["decoding"], full.similarities(q, {eagle}), {eagle})
+    assert got == pytest.approx(by_hand)
+    assert 0 < got <= 1
+
+
+def test_left_out_topics_lose_their_names(model: PlacementModel) -> None:
+    assert model.place("LoRA").existing.id == "lora"
+    gone = model.place("LoRA", exclude={"lora"}).existing
+    assert gone is None or gone.id != "lora"
+
+
+# -- methods ----------------------------------------------------------------------------------
+
+
+def test_auto_is_lexical_without_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("fomo.query.embed.available", lambda: False)
+    assert resolve_method("auto") == "lexical"
+    assert resolve_method("lexical") == "lexical"
+    with pytest.raises(FomoError, match="semantic") as raised:
+        resolve_method("semantic")
+    assert "pip install" in (raised.value.hint or "")
+    with pytest.raises(FomoError, match="unknown method"):
+        resolve_method("magic")
+
+
+def test_auto_is_semantic_with_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("fomo.query.embed.available", lambda: True)
+    assert resolve_method("auto") == "semantic"
+
+
+def test_unknown_method_is_refused(model: PlacementModel) -> None:
+    with pytest.raises(FomoError, match="unknown method"):
+        model.place("LoRA", method="magic")
+
+
+class FakeEncoder:
+    """Bag-of-letters vectors: enough to exercise the semantic path without torch."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def encode(self, texts: list[str]):  # type: ignore[no-untyped-def]
+        np = pytest.importorskip("numpy")
+        self.calls += 1
+        rows = np.zeros((len(texts), 26), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for ch in text.lower():
+                if "a" <= ch <= "z":
+                    rows[i, ord(ch) - 97] += 1
+        return rows / np.maximum(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9)
+
+
+def test_semantic_scorer_ranks_and_reports_its_method(model: PlacementModel) -> None:
+    pytest.importorskip("numpy")
+    model._semantic = SemanticScorer(model, encoder=FakeEncoder())
+    placed = model.place("DoRA: weight-decomposed low-rank adaptation", method="semantic", top=3)
+    assert placed.method == "semantic"
+    assert placed.as_dict()["method"] == "semantic"
+    scores = [c.score for c in placed.candidates]
+    assert scores == sorted(scores, reverse=True) and 0 < sum(scores) <= 1.0 + 1e-9
+    assert len(placed.candidates) == 3
+
+
+def test_topic_embeddings_are_cached_by_content(tmp_path: Path) -> None:
+    np = pytest.importorskip("numpy")
+    from fomo.query.embed import cache_path, embed_cached
+
+    encoder = FakeEncoder()
+    first = embed_cached(["alpha", "beta"], encoder)  # type: ignore[arg-type]
+    again = embed_cached(["alpha", "beta"], encoder)  # type: ignore[arg-type]
+    assert encoder.calls == 1 and np.array_equal(first, again)
+    assert cache_path(["alpha", "beta"]).is_file()
+    embed_cached(["alpha", "gamma"], encoder)  # type: ignore[arg-type]
+    assert encoder.calls == 2  # another text, another key
+
+
+@pytest.mark.skipif(not semantic_available(), reason="the `semantic` extra is not installed")
+def test_semantic_method_with_the_bundled_model(model: PlacementModel) -> None:
+    placed = model.place(
+        "Medusa-Lite",
+        "Draft heads propose several tokens that are verified in one pass to speed up decoding.",
+        method="semantic",
+    )
+    assert placed.method == "semantic"
+    assert placed.candidates[0].id == "inference"

