@@ -11,8 +11,10 @@ import hashlib
 import json
 import os
 import sqlite3
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -93,10 +95,16 @@ def scan(root: Path) -> tuple[dict[str, tuple[int, int]], list[str]]:
 
 
 def _fingerprint(files: dict[str, tuple[int, int]], dirs: list[str]) -> str:
-    """One digest of every stamp: when it matches the last sync, nothing needs comparing."""
-    lines = [f"{path}\0{size}\0{mtime}" for path, (size, mtime) in sorted(files.items())]
-    lines += sorted(dirs)
-    return hashlib.blake2b("\n".join(lines).encode(), digest_size=16).hexdigest()
+    """One digest of every stamp: when it matches the last sync, nothing needs comparing.
+
+    Hashes the scan in its own order with C-speed joins (sorting or formatting 10,000 entries
+    would cost as much as the comparison it saves); a folder listed in another order only costs
+    one full comparison, never a stale answer."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update("\0".join(files).encode())
+    digest.update(array("q", chain.from_iterable(files.values())).tobytes())
+    digest.update("\0".join(dirs).encode())
+    return digest.hexdigest()
 
 
 PARALLEL_FROM = 400  # files to parse before a process pool pays for its start-up
