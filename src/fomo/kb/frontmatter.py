@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from fomo.errors import FomoError
+from fomo.kb import quickyaml
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -70,21 +71,9 @@ def parse_document(text: str, file: str) -> Document:
             hint="add a line '---' after the last YAML key",
         )
     source = "".join(lines[1:end])
-    try:
-        meta = yaml.load(source, Loader=_Loader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 2
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise FomoError(
-            f"front matter is not valid YAML: {problem}",
-            code="bad-yaml",
-            file=file,
-            line=line,
-            hint="quote values that contain ': ', '#', '[' or '{' with double quotes",
-        ) from None
+    meta = quickyaml.load(source)
     if meta is None:
-        meta = {}
+        meta = _full_yaml(source, file)
     if not isinstance(meta, dict):
         raise FomoError(
             "front matter must be a mapping of keys to values",
@@ -102,3 +91,29 @@ def parse_document(text: str, file: str) -> Document:
     return Document(
         meta={str(k): v for k, v in meta.items()}, body=body, key_lines=key_lines, body_line=end + 2
     )
+
+
+def _full_yaml(source: str, file: str) -> Any:
+    """PyYAML for whatever the fast path declined; {} for an empty front matter."""
+    try:
+        meta = yaml.load(source, Loader=_Loader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 2
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise FomoError(
+            f"front matter is not valid YAML: {problem}",
+            code="bad-yaml",
+            file=file,
+            line=line,
+            hint="quote values that contain ': ', '#', '[' or '{' with double quotes",
+        ) from None
+    except ValueError as error:  # a constructor's complaint, e.g. the date 2026-02-30
+        raise FomoError(
+            f"front matter holds an impossible value: {error}",
+            code="bad-yaml",
+            file=file,
+            line=2,
+            hint="check that dates are real days (YYYY-MM-DD) and numbers are numbers",
+        ) from None
+    return {} if meta is None else meta
