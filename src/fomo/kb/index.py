@@ -151,8 +151,69 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _order(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+class _Rows:
+    """Rows for the derived tables, gathered during a sync and written with one executemany
+    per table (per-file statements cost more than the FTS work itself on a first build)."""
+
+    def __init__(self) -> None:
+        self.files: list[tuple[Any, ...]] = []
+        self.topics: list[tuple[Any, ...]] = []
+        self.names: list[tuple[Any, ...]] = []
+        self.relations: list[tuple[Any, ...]] = []
+        self.search: list[tuple[Any, ...]] = []
+
+    def add_topic(self, rowid: int, path: str, record: dict[str, Any]) -> None:
+        meta = record["meta"]
+        topic_id = record["id"]
+        title = _text(meta.get("title"))
+        essence = _text(meta.get("essence"))
+        self.topics.append(
+            (path, topic_id, record["parent"], title, _order(meta.get("order")), essence)
+        )
+        aliases = [a for a in _list(meta.get("aliases")) if isinstance(a, str)]
+        names = {(name_key(topic_id), "id"), (name_key(title), "title")}
+        names.update((name_key(alias), "alias") for alias in aliases)
+        self.names.extend((key, topic_id, path, kind) for key, kind in names if key)
+        self.relations.extend(
+            (path, topic_id, kind, target)
+            for kind in ("builds_on", "alternative_to", "related", "also_under")
+            for target in _list(meta.get(kind))
+            if isinstance(target, str)
+        )
+        refs = " ".join(
+            _text(r.get("title")) + " " + _text(r.get("url"))
+            for r in _list(meta.get("references"))
+            if isinstance(r, dict)
+        )
+        paper = meta.get("paper")
+        if isinstance(paper, dict):
+            refs += " " + _text(paper.get("title"))
+        self.search.append(
+            (rowid, path, topic_id, title, " ".join(aliases), essence, record["body"], refs)
+        )
+
+    def write(self, db: sqlite3.Connection) -> None:
+        db.executemany(
+            "INSERT INTO files (id, path, size, mtime_ns, digest, kind, record, broken) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            self.files,
+        )
+        db.executemany("INSERT INTO topics VALUES (?, ?, ?, ?, ?, ?)", self.topics)
+        db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", self.names)
+        db.executemany("INSERT INTO relations VALUES (?, ?, ?, ?)", self.relations)
+        db.executemany(
+            "INSERT INTO search (rowid, path, id, title, aliases, essence, body, refs) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            self.search,
+        )
 
 
 class Index:
@@ -241,6 +302,8 @@ class Index:
             for path in removed:
                 self._forget(path)
             jobs = [(path, known.get(path, (0, 0, ""))[2]) for path in stale]
+            rows = _Rows()
+            next_id = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM files").fetchone()[0]
             for path, digest, record in _read_all(str(self.kb), jobs):
                 size, mtime = on_disk[path]
                 if record is None:
@@ -251,21 +314,14 @@ class Index:
                 parsed += 1
                 if path in known:
                     self._forget(path)
-                cursor = self.db.execute(
-                    "INSERT INTO files (path, size, mtime_ns, digest, kind, record, broken) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        path,
-                        size,
-                        mtime,
-                        digest,
-                        record["kind"],
-                        json.dumps(record),
-                        int(bool(record["error"])),
-                    ),
+                broken = int(bool(record["error"]))
+                rows.files.append(
+                    (next_id, path, size, mtime, digest, record["kind"], json.dumps(record), broken)
                 )
                 if record["kind"] == "topic":
-                    self._remember(cursor.lastrowid, path, record)
+                    rows.add_topic(next_id, path, record)
+                next_id += 1
+            rows.write(self.db)
             if known_dirs != set(dirs):
                 self.db.execute("DELETE FROM dirs")
                 self.db.executemany("INSERT INTO dirs VALUES (?)", [(d,) for d in dirs])
@@ -282,66 +338,6 @@ class Index:
             self.db.execute("DELETE FROM search WHERE rowid=?", (row[0],))
         for table in ("topics", "names", "relations", "files"):
             self.db.execute(f"DELETE FROM {table} WHERE path=?", (path,))
-
-    def _remember(self, rowid: int | None, path: str, record: dict[str, Any]) -> None:
-        meta = record["meta"]
-        topic_id = record["id"]
-        title = _text(meta.get("title"))
-        self.db.execute(
-            "INSERT INTO topics VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                path,
-                topic_id,
-                record["parent"],
-                title,
-                _order(meta.get("order")),
-                _text(meta.get("essence")),
-            ),
-        )
-        aliases = (
-            [a for a in meta.get("aliases") or [] if isinstance(a, str)]
-            if isinstance(meta.get("aliases"), list)
-            else []
-        )
-        names = {(name_key(topic_id), "id"), (name_key(title), "title")}
-        names.update((name_key(alias), "alias") for alias in aliases)
-        self.db.executemany(
-            "INSERT INTO names VALUES (?, ?, ?, ?)",
-            [(key, topic_id, path, kind) for key, kind in names if key],
-        )
-        self.db.executemany(
-            "INSERT INTO relations VALUES (?, ?, ?, ?)",
-            [
-                (path, topic_id, kind, target)
-                for kind in ("builds_on", "alternative_to", "related", "also_under")
-                if isinstance(meta.get(kind), list)
-                for target in meta[kind]
-                if isinstance(target, str)
-            ],
-        )
-        references = meta.get("references") if isinstance(meta.get("references"), list) else []
-        refs = " ".join(
-            _text(r.get("title")) + " " + _text(r.get("url"))
-            for r in references
-            if isinstance(r, dict)
-        )
-        paper = meta.get("paper")
-        if isinstance(paper, dict):
-            refs += " " + _text(paper.get("title"))
-        self.db.execute(
-            "INSERT INTO search (rowid, path, id, title, aliases, essence, body, refs) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                rowid,
-                path,
-                topic_id,
-                title,
-                " ".join(aliases),
-                _text(meta.get("essence")),
-                record["body"],
-                refs,
-            ),
-        )
 
     # -- reading ------------------------------------------------------------------------------
 
