@@ -17,11 +17,13 @@ from typing import Any
 from fomo.kb.load import Loaded, build
 from fomo.kb.location import MAP_DIR
 from fomo.kb.names import name_key
+from fomo.kb.urls import is_web_url
 from fomo.model import PART_STATUSES, REFERENCE_KINDS, TOPIC_STATUSES, KnowledgeBase
 
 ESSENCE_LIMIT = 200
 EARLIEST_YEAR = 1940
-ESSENCE_PLACEHOLDER = "TODO"
+# Essences written by importers and `ingest --apply` until a person writes one; `check` flags them.
+ESSENCE_PLACEHOLDER = "TODO:"
 TOPIC_KEYS = (
     "title",
     "aliases",
@@ -106,7 +108,7 @@ def _check_keys(
 
 
 def _check_url(report: _Report, path: str, line: int, url: Any, what: str) -> None:
-    if not isinstance(url, str) or not re.match(r"^https?://[^\s/]+", url.strip()):
+    if not is_web_url(url):
         report.add(
             "bad-url",
             path,
