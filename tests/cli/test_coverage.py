@@ -22,3 +22,10 @@ def test_json(starter_kb: Path, capsys) -> None:
     assert data["total"]["topics"] == 8
     assert data["open_parts"][0]["title"] == "Preferences"
     assert "tokenization" in data["uncovered"]
+
+
+def test_negative_limit_is_a_usage_error(capsys, starter_kb) -> None:
+    from fomo.cli import main
+
+    assert main(["coverage", "--limit", "-5", "--kb", str(starter_kb)]) == 2
+    assert "--limit must be 0 or more" in capsys.readouterr().err

@@ -415,3 +415,18 @@ def test_move_a_folder_topic_with_its_subtree(starter_kb: Path) -> None:
     assert kb.topics["preferences"].parent == "basics"
     assert kb.topics["dpo"].source.file == "map/basics/preferences/dpo.md"
     assert check(load(starter_kb)) == []
+
+
+def test_new_files_get_the_usual_mode_not_0600(tmp_path) -> None:
+    import os
+    import stat
+
+    from fomo.kb.edit import atomic_write
+
+    old = os.umask(0o022)
+    try:
+        target = tmp_path / "new.md"
+        atomic_write(target, "x\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644

@@ -73,3 +73,15 @@ def test_random_yaml_load_or_raise_our_error(meta: dict, junk: str) -> None:
     except FomoError:
         return
     assert isinstance(doc.meta, dict)
+
+
+def test_alias_bomb_is_refused_before_it_expands() -> None:
+    levels = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        levels.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    text = "---\ntitle: Bomb\n" + "\n".join(levels) + "\n---\n"
+    with pytest.raises(FomoError) as caught:
+        parse_document(text, "bomb.md")
+    assert caught.value.code == "bad-yaml"
+    assert caught.value.line == 4
+    assert "alias" in caught.value.message

@@ -84,3 +84,15 @@ def test_timeline_by_year(aged_kb: Path) -> None:
     kb = load(aged_kb).kb
     assert freshness.timeline(kb) == {2017: ["ancient", "unseen"], 2024: ["cold"], 2026: ["hot"]}
     assert freshness.timeline(kb, "new") == {2024: ["cold"], 2026: ["hot"]}
+
+
+def test_absurd_ages_are_refused_not_overflowed() -> None:
+    import pytest
+
+    from fomo.errors import FomoError
+    from fomo.query.freshness import parse_age, parse_date
+
+    with pytest.raises(FomoError, match="before any LLM"):
+        parse_age("99999y")
+    with pytest.raises(FomoError):
+        parse_date("99999y")

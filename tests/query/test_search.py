@@ -19,6 +19,8 @@ def test_prefix_and_any_word_fallback(starter_kb) -> None:
 
 def test_query_syntax_is_never_passed_raw(starter_kb) -> None:
     index = open_index(starter_kb)
-    assert search(index, 'dpo" OR (') != [] or True
+    # FTS5 operators and quotes in the query are words to look for, not syntax.
+    assert search(index, 'dpo" OR (')[0].id == "dpo"
+    assert search(index, "NEAR(dpo rlhf)")  # would be an FTS5 NEAR query if passed raw
     with pytest.raises(FomoError):
         search(index, "  ()  ")

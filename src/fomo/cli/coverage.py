@@ -29,9 +29,12 @@ def _pct(share: float) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fomo.errors import FomoError
     from fomo.kb.load import load
     from fomo.query.coverage import coverage
 
+    if args.limit < 0:
+        raise FomoError("--limit must be 0 or more", hint="e.g. --limit 50")
     kb = load(args.kb).kb
     report = coverage(kb)
     if args.json:
@@ -52,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
         out.append(paint("  claim one: fomo new-article --session N --part M", "dim"))
     uncovered = report.uncovered
     out += ["", paint(f"Topics no article covers ({len(uncovered)})", "bold")]
-    for topic_id in uncovered[: max(args.limit, 0)]:
+    for topic_id in uncovered[: args.limit]:
         out.append(f"  {kb.topics[topic_id].title} ({topic_id})")
     if len(uncovered) > args.limit:
         out.append(paint(f"  ... and {len(uncovered) - args.limit} more (--limit, --json)", "dim"))

@@ -178,6 +178,12 @@ def _acquire(root: Path, timeout: float) -> Callable[[], None]:
 # Atomic writes
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
 def _temp_prefix(path: Path) -> str:
     return f".fomo-{path.name}-"
 
@@ -197,6 +203,8 @@ def atomic_write(path: Path, data: str | bytes) -> None:
             os.fsync(stream.fileno())
         if path.exists():
             shutil.copymode(path, temporary)
+        else:  # mkstemp makes 0600 files; a new file gets the usual mode under the umask
+            os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

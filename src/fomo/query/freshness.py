@@ -24,6 +24,9 @@ _AGE = re.compile(r"^\s*(\d+)\s*([dwmy]?)\s*$")
 _UNIT_DAYS = {"": 1, "d": 1, "w": 7, "m": 30, "y": 365}
 
 
+MAX_AGE_DAYS = 100 * 366
+
+
 def parse_age(text: str) -> dt.timedelta:
     """'180d', '6m', '2w', '1y' (or plain days) -> a timedelta."""
     match = _AGE.match(text.lower())
@@ -32,7 +35,13 @@ def parse_age(text: str) -> dt.timedelta:
             f"cannot read the age {text!r}",
             hint="write a number with d (days), w (weeks), m (months) or y (years), e.g. 180d",
         )
-    return dt.timedelta(days=int(match.group(1)) * _UNIT_DAYS[match.group(2)])
+    days = int(match.group(1)) * _UNIT_DAYS[match.group(2)]
+    if days > MAX_AGE_DAYS:
+        raise FomoError(
+            f"the age {text!r} reaches back before any LLM",
+            hint="use at most 100y, e.g. --older-than 180d",
+        )
+    return dt.timedelta(days=days)
 
 
 def parse_date(text: str, today: dt.date | None = None) -> dt.date:
