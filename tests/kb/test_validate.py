@@ -136,3 +136,32 @@ def test_placeholder_essence_is_flagged(make_kb) -> None:
         make_kb, {DPO: topic_file("Direct Preference Optimization", '"TODO: write one sentence"')}
     )
     assert "essence-placeholder" in [f.code for f in found]
+
+
+def test_unknown_links_in_bodies_are_found_but_code_is_not_a_link(make_kb) -> None:
+    body = "Intro [[rlhf]] and [[rhlf|typo]].\n\n```python\nx = a[[0]]\n```\n\nThen `b[[1]]` and [[ghost]].\n"
+    found = findings_for(make_kb, {DPO: topic_file("Direct Preference Optimization", "E.") + body})
+    links = [(f.line, f.message, f.hint) for f in found if f.code == "unknown-link"]
+    assert [(line, message) for line, message, _ in links] == [
+        (7, "[[rhlf]] links to no topic"),
+        (13, "[[ghost]] links to no topic"),
+    ]
+    assert "rlhf" in links[0][2]
+
+
+def test_also_under_its_own_parent_is_flagged(make_kb) -> None:
+    found = findings_for(
+        make_kb,
+        {DPO: topic_file("Direct Preference Optimization", "E.", also_under="[preferences]")},
+    )
+    assert ("bad-also-under", DPO, 4) in [(f.code, f.file, f.line) for f in found]
+
+
+def test_article_dates_and_links_are_checked(make_kb) -> None:
+    article = "---\ntitle: A\npublished: someday\ntopics: [dpo]\n---\nSee [[dpoo]].\n"
+    session = (
+        "---\ntitle: T\nparts:\n  - {number: 1, title: P, topics: [dpo], article: a.md}\n---\n"
+    )
+    found = findings_for(make_kb, {"sessions/01-training/a.md": article, SESSION: session})
+    codes = {(f.code, f.line) for f in found if f.file == "sessions/01-training/a.md"}
+    assert codes == {("bad-date", 3), ("unknown-link", 6)}

@@ -313,6 +313,19 @@ def _check_tree(
                     f"{key} names '{target}', which is no topic",
                     f"did you mean '{close[0]}'?" if close else "use an existing topic id",
                 )
+    bodies = {path: record for path, record in records}
+    for topic in kb.topics.values():
+        path = topic.source.file
+        if topic.id in topic.also_under or (topic.parent and topic.parent in topic.also_under):
+            report.add(
+                "bad-also-under",
+                path,
+                lines_of[path].get("also_under", 1),
+                "also_under names the topic itself or its own parent",
+                "also_under lists other, secondary parents; drop this one",
+            )
+        record = bodies[path]
+        _check_links(report, path, record["body"], record.get("body_line", 1), kb)
     _check_cycles(report, kb, records)
     have_index = {path.rsplit("/", 1)[0] for path, _ in records if path.endswith("/index.md")}
     for folder in dirs:
@@ -324,6 +337,27 @@ def _check_tree(
                 "folder has no index.md",
                 f"add {folder}/index.md with a title and essence for this branch",
             )
+
+
+_LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|[^\[\]\n]*)?\]\]")
+_CODE = re.compile(r"^(```|~~~).*?^\1[^\n]*$|`[^`\n]*`", re.MULTILINE | re.DOTALL)
+
+
+def _check_links(report: _Report, path: str, body: str, first_line: int, kb: KnowledgeBase) -> None:
+    """`[[id]]` links in a body must name topics (code blocks and spans are not links)."""
+    text = _CODE.sub(lambda m: "\n" * m.group(0).count("\n"), body)
+    for found in _LINK.finditer(text):
+        target = found.group(1).strip()
+        if target in kb:
+            continue
+        close = difflib.get_close_matches(target, list(kb.topics), n=1, cutoff=0.75)
+        report.add(
+            "unknown-link",
+            path,
+            first_line + text.count("\n", 0, found.start()),
+            f"[[{target}]] links to no topic",
+            f"did you mean [[{close[0]}]]?" if close else "use a topic id from `fomo tree`",
+        )
 
 
 def _check_cycles(
@@ -371,6 +405,15 @@ def _check_sessions(
         meta, lines = record["meta"], record["lines"]
         if record["kind"] == "article":
             _check_keys(report, path, meta, lines, ARTICLE_KEYS)
+            if meta.get("published") is not None and not _is_date(meta["published"]):
+                report.add(
+                    "bad-date",
+                    path,
+                    lines.get("published", 1),
+                    f"'published' is not a date: {meta['published']!r}",
+                    "write published: YYYY-MM-DD",
+                )
+            _check_links(report, path, record["body"], record.get("body_line", 1), kb)
             for topic_id in (
                 meta.get("topics") or [] if isinstance(meta.get("topics"), list) else []
             ):
