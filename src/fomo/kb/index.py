@@ -1,8 +1,10 @@
 """The compiled index: an SQLite cache of every parsed file, names for lookup and an FTS5 table.
 
 Built on first use and brought up to date on every open: each file's size and mtime are compared
-with the cache, and a file whose stamp moved is re-read only if its content hash changed. So the
-index is never stale, and deleting it is always safe (it is rebuilt on the next command).
+with the cache, and a file whose stamp moved is re-read only if its content hash changed. Every
+edit, save or checkout moves the nanosecond mtime, so the next command sees it; only a write that
+deliberately restores both the size and the mtime would go unseen until the file changes again.
+Deleting the cache is always safe (it is rebuilt on the next command).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 from fomo.kb.location import MAP_DIR, SESSIONS_DIR, index_path
 from fomo.kb.names import name_key
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6  # bump when name keys or tables change
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
