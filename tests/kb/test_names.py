@@ -20,3 +20,10 @@ def test_words_that_only_look_plural_are_kept() -> None:
 def test_accents_fold_and_empty_names_give_empty_keys() -> None:
     assert name_key("Café") == "cafe"
     assert name_key("...") == ""
+
+
+def test_every_script_has_keys() -> None:
+    assert name_key("中文") == "中文"
+    assert name_key("Tülu 3") == "tulu3"
+    assert name_key("ΑΒΓ models") == "αβγmodel"
+    assert name_key("Straße") == "strasse"

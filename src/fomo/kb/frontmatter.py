@@ -94,8 +94,20 @@ def parse_document(text: str, file: str) -> Document:
 
 
 def _full_yaml(source: str, file: str) -> Any:
-    """PyYAML for whatever the fast path declined; {} for an empty front matter."""
+    """PyYAML for whatever the fast path declined; {} for an empty front matter.
+
+    Aliases are refused before anything is built: a few nested anchors expand into gigabytes
+    once copied into the index (the "billion laughs" file), and front matter never needs them."""
     try:
+        for event in yaml.parse(source, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                raise FomoError(
+                    f"front matter uses the YAML alias *{event.anchor}",
+                    code="bad-yaml",
+                    file=file,
+                    line=event.start_mark.line + 2,
+                    hint="write the value out instead of using &anchors and *aliases",
+                )
         meta = yaml.load(source, Loader=_Loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "context_mark", None) or getattr(error, "problem_mark", None)

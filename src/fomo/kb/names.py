@@ -1,7 +1,8 @@
 """Name keys: the one normalisation that makes "D.P.O.", "dpo" and "Direct preference
 optimisation" meet.
 
-A key is lowercase, accent-free, American-spelled, singular, with every separator removed. The
+A key is case-folded, accent-free, American-spelled, singular, with every separator removed;
+letters of every script count ("中文" has a key of its own). The
 index stores one key per id, title and alias; `where` looks terms up by the same key, and `check`
 refuses two topics that share one. Written here rather than taken from a stemmer because a stemmer
 folds too much ("optimizer" and "optimization" would collide) and the map needs exact, explainable
@@ -13,7 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits of any script
 
 # British -> American spellings that appear in LLM writing, word by word.
 _SPELLING = {
@@ -90,6 +91,7 @@ def _singular(word: str) -> str:
 
 def name_key(text: str) -> str:
     """The lookup key of a name: equal keys mean the same name to a reader."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     words = [_singular(_SPELLING.get(word, word)) for word in _WORD.findall(folded)]
     return "".join(words)
