@@ -38,5 +38,23 @@ def test_bad_site_config_names_the_file(
     assert not (tmp_path / "s").exists()
 
 
+def test_build_without_mermaid_warns_once_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.site.conftest import SITE_KB, write_kb
+
+    kb = write_kb(tmp_path / "kb", SITE_KB)  # its article has a ```mermaid diagram
+    (tmp_path / "no-vendor").mkdir()
+    monkeypatch.setattr("fomo.site.build.VENDOR", tmp_path / "no-vendor")
+    out = tmp_path / "site"
+    assert main(["build", "--kb", str(kb), "--out", str(out), "--no-search"]) == 0
+    captured = capsys.readouterr()
+    warnings = [line for line in captured.err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "Mermaid" in warnings[0] and "npm ci" in warnings[0]
+    assert "warning" not in captured.out
+    article = (out / "articles/01-training/dpo-article.html").read_text()
+    assert "mermaid.min.js" not in article
+
+
 def test_serve_rejects_a_bad_port(starter_kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--kb", str(starter_kb), "--port", "70000"]) == 2

@@ -9,13 +9,19 @@ import textwrap
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
 from tests.conftest import STARTER, topic_file
 
 XSS = "<img src=x onerror=alert(1)>"
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
+AXE_PLACES = (
+    ROOT / "node_modules/axe-core/axe.min.js",
+    ROOT / "src/fomo/site/assets/vendor/axe.min.js",
+)
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -128,13 +134,51 @@ def site_url(built_site: Path) -> Iterator[str]:
     server.server_close()
 
 
+def missing(what: str, install: str) -> NoReturn:
+    """A tool the browser tests need is missing: skip on a developer's machine, but fail when
+    the CI variable is set, so that a CI run without the browser cannot pass by skipping."""
+    message = f"{what} is missing; install it with: {install}"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message} (failing, not skipping, because CI is set)", pytrace=False)
+    pytest.skip(message)
+
+
+def need_chromium(path: str = CHROMIUM) -> str:
+    """Debian's Chromium (never a downloaded one) and the Playwright package that drives it."""
+    if not Path(path).exists() or shutil.which("chromium") is None:
+        missing(f"Debian's Chromium ({path})", "sudo apt-get install -y chromium")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing("the playwright Python package", "pip install -e '.[test]'")
+    return path
+
+
+def need_axe(places: tuple[Path, ...] = AXE_PLACES) -> str:
+    """axe-core's script, which `npm ci` installs for the accessibility tests."""
+    for place in places:
+        if place.is_file():
+            return place.read_text(encoding="utf-8")
+    missing("axe-core (node_modules/axe-core/axe.min.js)", "npm ci (in the repository root)")
+
+
+def need_mermaid() -> None:
+    """The bundled Mermaid, which `npm ci` copies into the package."""
+    from fomo.site.build import mermaid_js
+
+    if mermaid_js() is None:
+        missing(
+            "Mermaid (src/fomo/site/assets/vendor/mermaid.min.js)",
+            "npm ci (in the repository root)",
+        )
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    executable = need_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()

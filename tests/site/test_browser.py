@@ -13,20 +13,32 @@ from typing import Any
 import pytest
 
 from tests.conftest import topic_file
-from tests.site.conftest import SITE_KB, write_kb
+from tests.site.conftest import SITE_KB, need_axe, need_chromium, need_mermaid, write_kb
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE = next(
-    (
-        p
-        for p in (
-            ROOT / "node_modules/axe-core/axe.min.js",
-            ROOT / "src/fomo/site/assets/vendor/axe.min.js",
-        )
-        if p.is_file()
-    ),
-    None,
-)
+
+@pytest.fixture(scope="session")
+def axe_script() -> str:
+    return need_axe()
+
+
+def test_missing_tools_skip_locally_saying_how_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install -y chromium"):
+        need_chromium(str(tmp_path / "no-chromium"))
+    with pytest.raises(pytest.skip.Exception, match="npm ci"):
+        need_axe((tmp_path / "axe.min.js",))
+
+
+def test_missing_tools_fail_on_ci(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install -y chromium"):
+        need_chromium(str(tmp_path / "no-chromium"))
+    with pytest.raises(pytest.fail.Exception, match="npm ci"):
+        need_axe((tmp_path / "axe.min.js",))
+    (tmp_path / "axe.min.js").write_text("window.axe = {};")
+    assert need_axe((tmp_path / "axe.min.js",)) == "window.axe = {};"
 
 
 class Watched:
@@ -135,6 +147,18 @@ def test_deep_link_focuses_node(watched: Watched, site_url: str) -> None:
     assert 0 < point["x"] < box["width"] and 0 < point["y"] < box["height"]
 
 
+def test_malformed_deep_link_still_draws_the_map(watched: Watched, site_url: str) -> None:
+    # %E0%A4 is a cut-off UTF-8 sequence: decodeURIComponent throws URIError on it
+    page = open_map(watched, site_url + "index.html#topic=%E0%A4")
+    assert page.evaluate("fomoMap.stats.frames") >= 1
+    assert page.evaluate("fomoMap.isVisible('training')")
+    assert page.evaluate("fomoMap.selectedId()") is None
+    page.evaluate("location.hash = '#topic=%E0%A4%'")  # a bad link followed later: ignored too
+    page.wait_for_timeout(100)
+    page.evaluate("location.hash = '#topic=dpo'")  # and a good one still works afterwards
+    page.wait_for_function("fomoMap.selectedId() === 'dpo'")
+
+
 def test_click_on_title_opens_topic_page(watched: Watched, site_url: str) -> None:
     page = open_map(watched, site_url + "index.html#topic=tokenization")
     point = page.evaluate("fomoMap.screenPoint('tokenization')")
@@ -153,6 +177,7 @@ def test_article_admonitions_collapsibles_and_mermaid(watched: Watched, site_url
     assert collapsible.evaluate("d => d.open")
     page.locator("details:not(.admonition) > summary").click()
     assert page.locator("text=Inside").is_visible()
+    need_mermaid()
     page.wait_for_function("document.documentElement.dataset.diagrams === 'done'", timeout=15000)
     assert page.locator("pre.mermaid svg").count() == 1
     assert "DPO" in page.locator("pre.mermaid svg").evaluate("s => s.textContent")
@@ -183,7 +208,6 @@ def test_pagefind_search_page_finds_dpo(watched: Watched, site_url: str) -> None
     assert any(link.endswith("/topics/dpo.html") for link in links)
 
 
-@pytest.mark.skipif(AXE is None, reason="axe-core not installed: run `npm ci`")
 @pytest.mark.parametrize(
     "rel",
     [
@@ -195,15 +219,18 @@ def test_pagefind_search_page_finds_dpo(watched: Watched, site_url: str) -> None
 )
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_no_serious_accessibility_violations(
-    browser: Any, site_url: str, rel: str, scheme: str
+    browser: Any, axe_script: str, site_url: str, rel: str, scheme: str
 ) -> None:
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     page.goto(site_url + rel)
     if rel.startswith("articles/"):
-        page.wait_for_function("document.documentElement.dataset.diagrams", timeout=15000)
-    assert AXE is not None
-    page.add_script_tag(content=AXE.read_text())
+        page.wait_for_function(
+            "document.documentElement.dataset.diagrams"
+            " || !document.querySelector('script[src$=\"mermaid.min.js\"]')",
+            timeout=15000,
+        )
+    page.add_script_tag(content=axe_script)
     found = page.evaluate(
         "async () => (await axe.run(document)).violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
     )

@@ -13,10 +13,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from fomo.cli import main
 from fomo.errors import FomoError
 from fomo.site.build import SiteBuilder, build_site
 from tests.conftest import topic_file
-from tests.site.conftest import SITE_KB, XSS, write_kb
+from tests.site.conftest import ARTICLE, SITE_KB, XSS, write_kb
 
 
 def test_every_page_kind_exists(built_site: Path) -> None:
@@ -287,3 +288,81 @@ def test_parallel_build_writes_the_same_site(tmp_path: Path) -> None:
     )
     _, touched = two.update()
     assert "articles/01-training/dpo-article.html" in touched
+
+
+def _section(html: str, heading_id: str) -> str:
+    return html.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
+
+
+def test_board_agrees_with_fomo_coverage(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Part 1 (topics: [preferences]) has an article that names only dpo and rlhf: `fomo
+    # coverage` counts the part's whole subtree (preferences, ppo too) as covered.
+    kb = write_kb(tmp_path / "kb", SITE_KB)
+    build_site(kb, tmp_path / "out", search=False)
+    assert main(["coverage", "--kb", str(kb), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    board = (tmp_path / "out/contribute.html").read_text()
+
+    without = re.findall(r'href="topics/([^"]+)\.html"', _section(board, "h-without"))
+    assert without == report["uncovered"]
+    assert "ppo" not in without and "preferences" not in without
+    rows = {
+        branch: [int(n) for n in numbers]
+        for branch, *numbers in re.findall(
+            r'<tr data-branch="([^"]*)">.*?<td>(\d+)</td><td>(\d+) .*?<td>(\d+) .*?<td>(\d+) ',
+            _section(board, "h-coverage"),
+        )
+    }
+    expected = {
+        b["id"]: [b["topics"], b["with_article"], b["with_body"], b["with_references"]]
+        for b in [*report["branches"], report["total"]]
+    }
+    assert rows == expected
+    opened = re.findall(r'href="sessions/([^"]+)\.html">[^<]*, part (\d+):', board)
+    assert (
+        opened
+        == [(p["file"].split("/")[1], str(p["part"])) for p in report["open_parts"]]
+        == [("01-training", "2")]
+    )
+
+
+def _fake_vendor(folder: Path, with_mermaid: bool) -> Path:
+    folder.mkdir()
+    if with_mermaid:
+        (folder / "mermaid.min.js").write_text("window.mermaid = {};")
+    return folder
+
+
+def test_without_mermaid_the_script_is_left_out_with_one_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    second = ARTICLE.replace("Preferences without a reward model", "A second diagram")
+    kb = write_kb(tmp_path / "kb", {**SITE_KB, "sessions/01-training/second.md": second})
+    monkeypatch.setattr("fomo.site.build.VENDOR", _fake_vendor(tmp_path / "none", False))
+    result = build_site(kb, tmp_path / "out", search=False)
+    assert len(result.warnings) == 1  # one warning for the build, not one per page
+    (warning,) = result.warnings
+    assert "Mermaid" in warning and "npm ci" in warning and "and 1 more" in warning
+    html = (tmp_path / "out/articles/01-training/dpo-article.html").read_text()
+    assert "mermaid.min.js" not in html and "diagrams.js" not in html
+    assert '<pre class="mermaid">graph LR' in html and "A[RLHF] --&gt; B[DPO]" in html
+    assert not (tmp_path / "out/assets/vendor").exists()
+    # forked workers report the same
+    parallel = SiteBuilder(kb, tmp_path / "two", search=False, workers=2).build()
+    assert parallel.warnings == result.warnings
+
+
+def test_with_mermaid_the_script_is_linked_without_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kb = write_kb(tmp_path / "kb", SITE_KB)
+    monkeypatch.setattr("fomo.site.build.VENDOR", _fake_vendor(tmp_path / "vendor", True))
+    result = build_site(kb, tmp_path / "out", search=False)
+    assert result.warnings == []
+    html = (tmp_path / "out/articles/01-training/dpo-article.html").read_text()
+    assert 'src="../../assets/vendor/mermaid.min.js"' in html
+    assert (tmp_path / "out/assets/vendor/mermaid.min.js").is_file()
+    # a page without diagrams never loads it
+    assert "mermaid.min.js" not in (tmp_path / "out/topics/dpo.html").read_text()

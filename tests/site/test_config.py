@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from fomo.errors import FomoError
-from fomo.site.config import PALETTE, load_config
+from fomo.site.config import KNOWN_KEYS, PALETTE, SiteConfig, load_config
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "site.yml"
 
 
 def test_defaults_without_file(tmp_path: Path) -> None:
@@ -43,3 +45,21 @@ def test_bad_values_name_file_and_line(tmp_path: Path, text: str, line: int, wor
         load_config(tmp_path)
     assert words in str(caught.value) and caught.value.file.endswith("site.yml")
     assert caught.value.line == line
+
+
+def test_example_file_sets_every_setting_to_its_default() -> None:
+    assert load_config(EXAMPLE.parent) == SiteConfig()
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    keys = [line.split(":", 1)[0] for line in lines if line and not line.startswith(("#", " "))]
+    assert sorted(keys) == sorted(KNOWN_KEYS)
+    for at, line in enumerate(lines):  # each setting has its one-line comment right above it
+        if line.split(":", 1)[0] in KNOWN_KEYS:
+            assert lines[at - 1].startswith("# "), line
+
+
+def test_error_hint_points_at_the_example(tmp_path: Path) -> None:
+    (tmp_path / "site.yml").write_text("name: [unclosed\n", encoding="utf-8")
+    with pytest.raises(FomoError) as caught:
+        load_config(tmp_path)
+    assert "knowledge/site.yml" in (caught.value.hint or "") and EXAMPLE.is_file()
+    assert "README" not in (caught.value.hint or "")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from fomo.kb.urls import is_web_url
 from fomo.site.markdown import MarkdownRenderer, safe_url, web_url
 
 R = MarkdownRenderer()
@@ -78,3 +81,26 @@ def test_url_filters() -> None:
     for bad in ("javascript:alert(1)", " JavaScript:x", "data:x", "//evil.org", "file:///etc"):
         assert safe_url(bad) is None
     assert web_url("../x.html") is None and web_url("http://a.org") == "http://a.org"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://a.org/x",
+        "HTTPS://A.ORG",
+        "  http://a.org/  ",
+        "http:a.org",  # no host: `check` refuses it, so the site must not link it
+        "https://",
+        "https://a.org/x y",
+        "https://a.org/\x07",
+        "//a.org",
+        "mailto:a@b.c",
+        "javascript:alert(1)",
+        "../x.html",
+        "",
+    ],
+)
+def test_web_url_follows_the_one_link_rule(url: str) -> None:
+    assert (web_url(url) is not None) == is_web_url(url)
+    if web_url(url) is not None:
+        assert web_url(url) == url.strip()

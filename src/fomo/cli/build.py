@@ -37,4 +37,6 @@ def run(args: argparse.Namespace) -> int:
             f"open {result.out / 'index.html'}\n"
         )
     )
+    for warning in result.warnings:
+        sys.stderr.write(terminal_safe(f"warning: {warning}") + "\n")
     return 0

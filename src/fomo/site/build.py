@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import gzip
 import hashlib
 import importlib.util
 import json
@@ -61,6 +60,23 @@ NEW_LIMIT = 60
 PARALLEL_PAGES = 400  # pages to render before forked workers pay for themselves
 MAX_WORKERS = 4
 PICTURE_CHILDREN = 10  # children drawn per topic in a session's outline picture
+
+
+def mermaid_js() -> Path | None:
+    """The bundled Mermaid, which `npm ci` copies into the package; None when it is missing
+    (e.g. `pip install .` from a checkout without `npm ci`)."""
+    path = VENDOR / "mermaid.min.js"
+    return path if path.is_file() else None
+
+
+def mermaid_warning(pages: set[str]) -> str:
+    example = min(pages)
+    more = f" and {len(pages) - 1} more" if len(pages) > 1 else ""
+    return (
+        f"Mermaid is not installed (no {VENDOR / 'mermaid.min.js'}), so the diagrams on "
+        f"{example}{more} show as their source text; in a source checkout run `npm ci` (it "
+        "copies Mermaid into the package), then build again"
+    )
 
 
 def pagefind_command() -> list[str]:
@@ -229,6 +245,7 @@ class BuildResult:
     search_seconds: float = 0.0
     workers: int = 1  # processes that rendered the pages
     load_seconds: float = 0.0  # reading the knowledge base (the index, cold or warm)
+    warnings: list[str] = field(default_factory=list)  # the site works, but something is off
 
 
 class SiteBuilder:
@@ -269,6 +286,8 @@ class SiteBuilder:
         self._links_to: dict[str, set[str]] = defaultdict(set)  # topic id -> page paths
         self.data: SiteData | None = None
         self.kb_root: Path | None = None
+        self.has_mermaid_js = False  # decided once per build, read by every page
+        self._no_diagrams: set[str] = set()  # article pages with diagrams Mermaid cannot draw
 
     # ---------------------------------------------------------------- loading
     def _load(self) -> SiteData:
@@ -316,6 +335,8 @@ class SiteBuilder:
         self._md_cache.clear()
         self._links_to.clear()
         self._digests.clear()
+        self._no_diagrams.clear()
+        self.has_mermaid_js = mermaid_js() is not None
         self.out.mkdir(parents=True, exist_ok=True)
         (self.out / MARKER).write_text("built by fomo build\n", encoding="utf-8")
         before = {
@@ -344,6 +365,7 @@ class SiteBuilder:
             search_seconds,
             workers,
             loaded,
+            [mermaid_warning(self._no_diagrams)] if self._no_diagrams else [],
         )
 
     def _worker_count(self, pages: int) -> int:
@@ -378,9 +400,10 @@ class SiteBuilder:
         try:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                for count, digests, links in pool.map(_render_span, spans):
+                for count, digests, links, no_diagrams in pool.map(_render_span, spans):
                     written += count
                     self._digests.update(digests)
+                    self._no_diagrams |= no_diagrams
                     for tid, pages in links.items():
                         self._links_to[tid].update(pages)
         finally:
@@ -411,8 +434,8 @@ class SiteBuilder:
         for source in ASSETS.iterdir():
             if source.is_file():
                 shutil.copyfile(source, target / source.name)
-        mermaid = VENDOR / "mermaid.min.js"
-        if mermaid.is_file():
+        mermaid = mermaid_js()
+        if mermaid is not None:
             (target / "vendor").mkdir(exist_ok=True)
             shutil.copyfile(mermaid, target / "vendor" / "mermaid.min.js")
         (target / "pygments.css").write_text(pygments_css(), encoding="utf-8")
@@ -525,11 +548,6 @@ class SiteBuilder:
         return self._index_search(self.out) if self.search else 0.0
 
     # ---------------------------------------------------------------- pages
-    def all_pages(self, data: SiteData) -> Iterator[tuple[str, str]]:
-        yield from self._site_pages(data)
-        for item in self._page_items(data):
-            yield self._item_page(data, item)
-
     @staticmethod
     def _page_items(data: SiteData) -> list[tuple[str, int]]:
         """One (kind, position) per topic, session and article page: cheap to hand to workers."""
@@ -556,7 +574,7 @@ class SiteBuilder:
             "root": (data.config.base_url or "/") if rel == "404.html" else "../" * depth,
             "config": data.config,
             "live_reload": self.live_reload,
-            "has_mermaid_js": (VENDOR / "mermaid.min.js").is_file(),
+            "has_mermaid_js": self.has_mermaid_js,
         }
         compiled = self._templates.get(template)
         if compiled is None:
@@ -747,6 +765,8 @@ class SiteBuilder:
         folder = article.path.split("/")[1]
         session = next((s for s in data.kb.sessions if s.folder == folder), None)
         rendered = self._markdown(article.body, "../../", rel)
+        if rendered.mermaid and not self.has_mermaid_js:
+            self._no_diagrams.add(rel)
         edit = data.config.edit_url + quote(article.path) if data.config.edit_url else ""
         return self._render(
             "article.html",
@@ -832,19 +852,28 @@ class SiteBuilder:
         return dated[:NEW_LIMIT], articles
 
     def _board(self, data: SiteData) -> dict[str, Any]:
+        """The contribution board shows `fomo coverage`'s data (one function computes both, so
+        the board and the command cannot disagree): shares per branch, open parts, and the
+        topics no article covers, grouped by branch."""
+        from fomo.query.coverage import coverage
+
+        report = coverage(data.kb)
+        by_file = {session.source.file: session for session in data.kb.sessions}
         open_parts = [
-            (session, part)
-            for session in data.kb.sessions
-            for part in session.parts
-            if part.status == "open"
+            (by_file[item.file], item) for item in report.open_parts if item.file in by_file
         ]
-        without: list[tuple[Topic, list[Topic]]] = []
-        root = data.order[0]
-        for branch in data.kb.children(root.id):
-            missing = [t for t in data.kb.subtree(branch.id) if t.id not in data.articles_of]
-            if missing:
-                without.append((branch, missing))
-        return {"open_parts": open_parts, "without": without, "data": data}
+        grouped: dict[str, list[Topic]] = defaultdict(list)
+        for topic_id in report.uncovered:
+            grouped[data.branch(topic_id) or topic_id].append(data.kb.topics[topic_id])
+        # `uncovered` is in map order, so the groups come out in branch order
+        without = [(data.kb.topics[branch], topics) for branch, topics in grouped.items()]
+        return {
+            "branches": report.branches,
+            "total": report.total,
+            "open_parts": open_parts,
+            "without": without,
+            "data": data,
+        }
 
     def _feed(self, data: SiteData, topics: list[Topic], articles: list[Article]) -> str:
         entries = []
@@ -902,17 +931,21 @@ class SiteBuilder:
 _FORKED: tuple[SiteBuilder, list[tuple[str, int]]] | None = None
 
 
-def _render_span(span: tuple[int, int]) -> tuple[int, dict[str, str], dict[str, set[str]]]:
+def _render_span(
+    span: tuple[int, int],
+) -> tuple[int, dict[str, str], dict[str, set[str]], set[str]]:
     """In a forked worker: render and write pages `span` of the inherited builder's items."""
     assert _FORKED is not None
     builder, items = _FORKED
     data = builder.data
     assert data is not None
     builder._links_to.clear()
+    builder._no_diagrams.clear()
     pages = [builder._item_page(data, item) for item in items[span[0] : span[1]]]
     written = builder._write_all(builder.out, pages)
     digests = {rel: builder._digests[rel] for rel, _ in pages}
-    return written, digests, {tid: set(p) for tid, p in builder._links_to.items()}
+    links = {tid: set(p) for tid, p in builder._links_to.items()}
+    return written, digests, links, set(builder._no_diagrams)
 
 
 def build_site(
@@ -924,7 +957,3 @@ def build_site(
 ) -> BuildResult:
     """Build the site of `kb` into `out` (the library entry point of `fomo build`)."""
     return SiteBuilder(kb, out, search=search, base_url=base_url).build()
-
-
-def gzipped_size(path: Path) -> int:
-    return len(gzip.compress(path.read_bytes(), 9))

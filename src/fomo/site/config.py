@@ -16,6 +16,8 @@ from fomo.errors import FomoError
 from fomo.site.markdown import web_url
 
 CONFIG_FILE = "site.yml"
+# Every setting with its default and a comment; kept equal to SiteConfig() by a test.
+EXAMPLE = "FOMO's own knowledge/site.yml, which lists every setting with its default"
 # Readable on white and on near-black; one per top-level branch, cycled.
 PALETTE = (
     "#2f7ed8",
@@ -82,14 +84,14 @@ def load_config(kb_root: Path) -> SiteConfig:
             f"{CONFIG_FILE} is not valid YAML: {getattr(error, 'problem', error)}",
             file=str(path),
             line=mark.line + 1 if mark else None,
-            hint="check indentation and quoting; see the example in the README",
+            hint=f"check indentation and quoting; see {EXAMPLE}",
         ) from None
     if not isinstance(data, dict):
         raise FomoError(
             f"{CONFIG_FILE} must be a mapping of settings",
             file=str(path),
             line=1,
-            hint="write e.g. `name: My map` on its own line",
+            hint=f"write e.g. `name: My map` on its own line; see {EXAMPLE}",
         )
     return parse_config(data, text, str(path))
 
@@ -103,7 +105,9 @@ def parse_config(data: dict[str, Any], text: str = "", file: str = CONFIG_FILE) 
     for key in data:
         if key not in KNOWN_KEYS:
             raise fail(
-                str(key), f"unknown setting {key!r}", "known: " + ", ".join(sorted(KNOWN_KEYS))
+                str(key),
+                f"unknown setting {key!r}",
+                "known: " + ", ".join(sorted(KNOWN_KEYS)) + f"; see {EXAMPLE}",
             )
     for key in ("name", "description", "language"):
         if key in data:

@@ -30,6 +30,8 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from fomo.kb.urls import is_web_url
+
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _DETAILS_OPEN = re.compile(r"^<details(?:\s+markdown(?:=\"?(?:1|block)\"?)?)?(\s+open)?\s*>\s*$")
@@ -53,11 +55,9 @@ def safe_url(url: str | None) -> str | None:
 
 
 def web_url(url: str | None) -> str | None:
-    """Only absolute http(s) URLs: for references, papers and videos written in front matter."""
-    safe = safe_url(url)
-    if safe and _SCHEME.match(safe) and safe.split(":", 1)[0].lower() in {"http", "https"}:
-        return safe
-    return None
+    """Only absolute http(s) URLs: for references, papers and videos written in front matter.
+    The rule is `check`'s (`fomo.kb.urls.is_web_url`), so the site links exactly what passes."""
+    return url.strip() if url and is_web_url(url) else None
 
 
 @dataclass

@@ -223,6 +223,8 @@ class Preview:
     def start(self) -> None:
         result = self.builder.build()
         self.report(f"built {result.pages} files in {result.seconds:.1f}s")
+        for warning in result.warnings:
+            self.report(f"warning: {warning}")
         handler = make_handler(self.builder.out, self.generation, live=True)
         self.server = _Server((self.host, self.port), handler)
         for target in (self.server.serve_forever, self._watch, self._search_loop):

@@ -573,10 +573,14 @@
   document.getElementById("map-zoom-out").addEventListener("click", function () { zoomAt(0.8, viewW / 2, viewH / 2); });
 
   // ---- deep links: index.html#topic=ID ----
+  // A malformed link (index.html#topic=%E0%A4) makes decodeURIComponent throw: ignore it, so a
+  // bad hash never stops the map from being drawn.
   function followHash() {
     var match = /(?:^#|&)topic=([^&]+)/.exec(location.hash);
     if (!match) return false;
-    var node = indexOfId(decodeURIComponent(match[1]));
+    var id;
+    try { id = decodeURIComponent(match[1]); } catch (error) { return false; }
+    var node = indexOfId(id);
     if (node < 0) return false;
     reveal(node);
     select(node, { center: false });
