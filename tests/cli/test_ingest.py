@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import http.server
+import io
 import json
+import os
+import random
 import threading
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -145,3 +148,117 @@ def test_bad_sources_exit_2(
 def test_missing_url_exits_2(kb: Path, server: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ingest", "--kb", str(kb), f"{server}/missing.xml"]) == 2
     assert "HTTP 404" in capsys.readouterr().err
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+class _Stdin:
+    """Standard input as bytes (ingest reads sys.stdin.buffer)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.buffer = io.BytesIO(data)
+
+    def isatty(self) -> bool:
+        return False
+
+
+NEW_ITEMS = (
+    "KTO-Lite: binary human feedback for preference alignment\n"
+    "DoRA: weight-decomposed low-rank adaptation of frozen weights\n"
+    "Medusa: draft heads propose several tokens verified in one pass to speed up decoding\n"
+)
+
+
+def test_apply_failure_on_the_third_item_writes_nothing_and_still_reports(
+    kb: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source = tmp_path / "list.txt"
+    source.write_text(NEW_ITEMS)
+    before = _snapshot(kb)
+    real_replace = os.replace
+
+    def failing_replace(src: str, dst: str) -> None:
+        if Path(dst).name.startswith("medusa"):
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    argv = ["ingest", "--kb", str(kb), "--apply", "--yes", "--min-score", "0.05", str(source)]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert "nothing was added" in captured.err
+    assert "3 items: 0 known, 3 new" in captured.out  # the triage report is still printed
+    assert "wrote " not in captured.out
+    assert _snapshot(kb) == before
+
+
+def test_apply_writes_a_batch_in_one_go(
+    kb: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "list.txt"
+    source.write_text(NEW_ITEMS)
+    argv = ["ingest", "--kb", str(kb), "--json", "--apply", "--yes", "--min-score", "0.05"]
+    assert main([*argv, str(source)]) == 0
+    report = _json(capsys)
+    assert report["written"] == [
+        "map/training/preferences/kto-lite.md",
+        "map/training/fine-tuning/dora.md",
+        "map/inference/medusa.md",
+    ]
+    assert report["not_written"] == []
+    assert main(["check", "--kb", str(kb), "--json"]) == 1
+    codes = {f["code"] for f in json.loads(capsys.readouterr().out)}
+    assert codes == {"essence-placeholder"}
+
+
+def test_apply_refuses_the_bundled_map(
+    make_kb: Callable[..., Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bundled = make_kb(PLACE_KB, name="venv/lib/site-packages/fomo/knowledge")
+    before = _snapshot(bundled)
+    monkeypatch.setattr("fomo.kb.location.bundled_kb", lambda: bundled)
+    monkeypatch.chdir(tmp_path)  # no ./knowledge here: the bundled map would be used
+    argv = ["ingest", "--apply", "--yes", "--min-score", "0.05", str(FIXTURES / "arxiv.xml")]
+    assert main(argv) == 2
+    assert "refusing to edit the map bundled inside the installed package" in (
+        capsys.readouterr().err
+    )
+    assert _snapshot(bundled) == before
+    assert main(["ingest", "--json", str(FIXTURES / "arxiv.xml")]) == 0  # reading it is fine
+    assert _json(capsys)["written"] == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    [random.Random(6).randbytes(50_000), b"Direct preference optimisation\n\x00\x00\x01\x02\n"],
+    ids=["random", "nul"],
+)
+def test_binary_stdin_exits_2_and_writes_nothing(
+    kb: Path, data: bytes, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _snapshot(kb)
+    monkeypatch.setattr("sys.stdin", _Stdin(data))
+    assert main(["ingest", "--kb", str(kb), "--apply", "--yes", "--min-score", "0", "-"]) == 2
+    captured = capsys.readouterr()
+    assert "not a feed, BibTeX or list" in captured.err and captured.out == ""
+    assert _snapshot(kb) == before
+
+
+def test_enormous_stdin_is_truncated_with_a_notice(
+    kb: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", _Stdin(b"Direct preference optimisation\n" * 200))
+    monkeypatch.setattr("fomo.ingest.read.SIZE_LIMIT", 1000)
+    assert main(["ingest", "--kb", str(kb), "--json", "-"]) == 0
+    captured = capsys.readouterr()
+    assert "note: standard input is over the size limit of 1,000 bytes" in captured.err
+    report = json.loads(captured.out)
+    assert len(report["items"]) == 1000 // 31 and report["notices"]

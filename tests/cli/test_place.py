@@ -143,3 +143,16 @@ def test_semantic_non_english_text_has_no_candidates(
     assert main(["place", "--kb", kb, "--method", "semantic", "大型语言模型"]) == 0
     captured = capsys.readouterr()
     assert "English" in captured.err and "no candidate parent" in captured.out
+
+
+def test_known_topic_is_not_listed_as_its_own_parent(
+    kb: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["place", "--kb", kb, "--method", "lexical", "--json", "--top", "20", "PEFT"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["existing"]["id"] == "fine-tuning"
+    ids = [c["id"] for c in answer["candidates"]]
+    assert ids and not {"fine-tuning", "lora", "qlora"} & set(ids)
+    assert main(["place", "--kb", kb, "--method", "lexical", "PEFT"]) == 0
+    out = capsys.readouterr().out
+    assert "already known as" in out and "(fine-tuning)  " not in out.split("go under:")[1]

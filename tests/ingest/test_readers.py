@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import random
 from pathlib import Path
 
 import pytest
@@ -101,3 +103,110 @@ def test_read_picks_the_reader_and_refuses_bad_sources(tmp_path: Path) -> None:
         read(str(empty))
     with pytest.raises(FomoError, match="unknown source kind"):
         read(str(FIXTURES / "list.txt"), kind="pdf")
+
+
+class _Stdin:
+    """Standard input as bytes (the readers use sys.stdin.buffer)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.buffer = io.BytesIO(data)
+
+    def isatty(self) -> bool:
+        return False
+
+
+def test_stdin_over_the_limit_is_cut_at_a_line_with_a_notice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lines = [f"Paper number {n} about preference optimisation" for n in range(100)]
+    monkeypatch.setattr("sys.stdin", _Stdin("\n".join(lines).encode()))
+    monkeypatch.setattr("fomo.ingest.read.SIZE_LIMIT", 1000)
+    batch = read("-")
+    assert (
+        batch.notices
+        and "standard input is over the size limit of 1,000 bytes" in (batch.notices[0])
+    )
+    assert 0 < len(batch.items) < 100
+    assert [i.title for i in batch.items] == lines[: len(batch.items)]  # no half line
+
+
+def test_stdin_within_the_limit_has_no_notice(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", _Stdin(b"Direct preference optimisation\n"))
+    batch = read("-")
+    assert batch.notices == [] and len(batch.items) == 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        random.Random(6).randbytes(4096),
+        b"Direct preference optimisation\nKTO\x00 binary feedback\n",
+        b"A title\x1b[31m in red\n",
+        b"@article{a, title={x\x01y}}\n",
+    ],
+    ids=["random", "nul", "escape", "bibtex-control"],
+)
+def test_binary_input_is_refused(tmp_path: Path, data: bytes) -> None:
+    source = tmp_path / "input.bin"
+    source.write_bytes(data)
+    with pytest.raises(FomoError, match="not a feed, BibTeX or list") as caught:
+        read(str(source))
+    assert caught.value.file == str(source) and caught.value.line is not None
+
+
+def test_binary_stdin_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.stdin", _Stdin(random.Random(12).randbytes(20_000)))
+    with pytest.raises(FomoError, match="not a feed, BibTeX or list"):
+        read("-")
+
+
+def test_a_feed_with_a_stray_control_byte_is_read_with_a_notice(tmp_path: Path) -> None:
+    data = (FIXTURES / "rss.xml").read_bytes().replace(b"Byte-level", b"Byte\x0b-level")
+    source = tmp_path / "feed.xml"
+    source.write_bytes(data)
+    batch = read(str(source))
+    assert batch.items[0].title == "Byte-level tokenisation without a vocabulary"
+    assert any("control byte" in notice for notice in batch.notices)
+    source.write_bytes(data.replace(b"\x0b", b"\x00"))
+    with pytest.raises(FomoError, match="not a feed, BibTeX or list"):
+        read(str(source))
+
+
+def test_tabs_form_feeds_and_crlf_are_text(tmp_path: Path) -> None:
+    source = tmp_path / "list.txt"
+    source.write_bytes(b"Direct preference\toptimisation\r\n\x0c\r\nKTO\r\n")
+    assert [i.title for i in read(str(source)).items] == ["Direct preference\toptimisation", "KTO"]
+
+
+def test_a_utf16_list_is_read(tmp_path: Path) -> None:
+    source = tmp_path / "list.txt"
+    source.write_bytes("Direct preference optimisation\nKTO – binary\n".encode("utf-16"))
+    assert [i.title for i in read(str(source)).items] == [
+        "Direct preference optimisation",
+        "KTO – binary",
+    ]
+
+
+def test_only_web_urls_are_kept() -> None:
+    bib = (
+        "@article{a, title={SimPO}, url={https://exa mple.org/simpo}}\n"
+        "@article{b, title={ORPO}, url={https://example.org/orpo}}\n"
+        "@article{c, title={KTO}, url={https:///no-host}}\n"
+    )
+    assert [i.url for i in read_bibtex(bib, "refs.bib").items] == [
+        None,
+        "https://example.org/orpo",
+        None,
+    ]
+    feed = (
+        (FIXTURES / "rss.xml")
+        .read_bytes()
+        .replace(b"https://blog.example.org/rlhf", b"https://exa mple.org/rlhf")
+    )
+    assert [i.url for i in read_feed(feed, "rss.xml").items] == [
+        "https://blog.example.org/byte-tokens",
+        None,
+    ]
+    batch = read_text("https:///nohost/paper\nhttps://example.org/a-paper\n", "list.txt")
+    assert [i.url for i in batch.items] == ["https://example.org/a-paper"]
+    assert batch.problems and "not a valid URL" in batch.problems[0].message

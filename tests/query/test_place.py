@@ -14,6 +14,7 @@ from fomo.query.place import (
     PlacementModel,
     SemanticScorer,
     model_for,
+    name_prefix,
     place,
     resolve_method,
     semantic_available,
@@ -258,3 +259,39 @@ def test_semantic_method_with_the_bundled_model(model: PlacementModel) -> None:
     )
     assert placed.method == "semantic"
     assert placed.candidates[0].id == "inference"
+
+
+@pytest.mark.parametrize(
+    ("text", "known"),
+    [
+        ("PEFT", "fine-tuning"),
+        ("Inference", "inference"),
+        ("Direkt Preference Optimization", "dpo"),
+    ],
+)
+def test_a_named_topic_is_not_its_own_candidate_parent(
+    model: PlacementModel, text: str, known: str
+) -> None:
+    placed = model.place(text, top=20)
+    assert placed.existing is not None and placed.existing.id == known
+    inside = {t.id for t in model.kb.subtree(known)}
+    assert placed.candidates and not inside & {c.id for c in placed.candidates}
+
+
+def test_a_paraphrased_topic_stays_a_candidate_parent(model: PlacementModel) -> None:
+    """A paraphrase match is a guess: if the text is new after all, it most likely specialises
+    the topic it resembles (the placement benchmark loses parent accuracy otherwise)."""
+    placed = model.place("adapting a pretrained model by training only a few added weights")
+    assert placed.existing is not None
+    assert (placed.existing.id, placed.existing.how) == ("fine-tuning", "paraphrase")
+    assert placed.candidates[0].id == "fine-tuning"
+
+
+def test_name_prefix_is_one_rule() -> None:
+    assert name_prefix("SimPO: Simple Preference Optimization") == "SimPO"
+    assert name_prefix("  KTO-Lite : binary feedback") == "KTO-Lite"
+    assert name_prefix("A very long lead before the colon: x") is None
+    assert name_prefix("A very long lead: x", max_words=4) == "A very long lead"
+    assert name_prefix("Two words: x", max_words=1) is None
+    assert name_prefix("No colon here") is None
+    assert name_prefix("Line one\nsecond: x") is None

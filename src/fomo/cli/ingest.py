@@ -6,9 +6,11 @@ import argparse
 import datetime as dt
 import shutil
 import sys
+from pathlib import Path
 from typing import Any
 
 from fomo.cli.style import paint, print_json, terminal_safe
+from fomo.kb.urls import is_web_url
 
 DEFAULT_MIN_SCORE = 0.3
 
@@ -77,6 +79,7 @@ class _Progress:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fomo.cli.editing import edit_root
     from fomo.errors import FomoError
     from fomo.ingest.read import read
     from fomo.ingest.triage import triage
@@ -95,7 +98,9 @@ def run(args: argparse.Namespace) -> int:
             hint="run it in a terminal, or pass --yes --min-score S to accept without asking",
         )
     fmt = "json" if args.json else args.format
-    loaded = load(args.kb)
+    # --apply writes: the bundled map inside an installed package is refused up front.
+    root = edit_root(args.kb) if args.apply else args.kb
+    loaded = load(root)
     batch = read(args.source, kind=args.kind, timeout=args.timeout)
     model = model_for(loaded.kb)
     verdicts = triage(model, batch.items, top=args.top, progress=_Progress(len(batch.items)))
@@ -104,8 +109,15 @@ def run(args: argparse.Namespace) -> int:
     for problem in batch.problems:
         sys.stderr.write(paint(f"warning: {problem}", "yellow") + "\n")
     written: list[str] = []
+    skipped: list[Any] = []
+    failure: FomoError | None = None
     if args.apply:
-        written = apply(loaded, verdicts, args)
+        try:
+            written, skipped = apply(loaded.root, verdicts, args)
+        except FomoError as error:
+            failure = error  # nothing was written; the triage report is still worth printing
+    for problem in skipped:
+        sys.stderr.write(paint(f"warning: {problem}", "yellow") + "\n")
     if fmt == "json":
         print_json(
             {
@@ -116,12 +128,15 @@ def run(args: argparse.Namespace) -> int:
                 "problems": [{"where": p.where, "message": p.message} for p in batch.problems],
                 "notices": batch.notices,
                 "written": written,
+                "not_written": [{"where": p.where, "message": p.message} for p in skipped],
             }
         )
     elif fmt == "md":
         sys.stdout.write(markdown(args.source, batch, verdicts, written))
     else:
         sys.stdout.write(terminal_safe(table(verdicts, written)) + "\n")
+    if failure is not None:
+        raise failure
     return 0
 
 
@@ -178,7 +193,7 @@ def _cell(text: str) -> str:
 def _link(verdict: Any) -> str:
     title = _cell(verdict.item.title).replace("[", "\\[").replace("]", "\\]")
     url = verdict.item.url
-    if url and url.startswith(("http://", "https://")):
+    if is_web_url(url):
         return f"[{title}](<{url.replace('>', '%3E').replace(' ', '%20')}>)"
     return title
 
@@ -241,33 +256,31 @@ def markdown(source: str, batch: Any, verdicts: list[Any], written: list[str]) -
     return "\n".join(out) + "\n"
 
 
-def apply(loaded: Any, verdicts: list[Any], args: argparse.Namespace) -> list[str]:
-    """Plan and write the accepted new topics; returns their paths relative to the kb."""
-    from fomo.ingest.write import apply as write_topic
-    from fomo.ingest.write import plan
+def apply(root: Path, verdicts: list[Any], args: argparse.Namespace) -> tuple[list[str], list[Any]]:
+    """Ask (or take --yes --min-score) which new items to add, then write them all at once
+    through the edit layer; returns the written paths (relative to the kb) and the items left
+    out with why. The questions come first: the lock is held only while planning and writing."""
+    from fomo.ingest.write import add
 
-    taken: set[str] = set()
-    planned = []
+    accepted = []
     for verdict in verdicts:
         if verdict.status != "new" or verdict.duplicate_of or not verdict.candidates:
             continue
         if args.yes:
-            if verdict.best.score >= args.min_score:
-                parent = verdict.best.id
-            else:
+            if verdict.best.score < args.min_score:
                 continue
+            parent = verdict.best.id
         else:
             parent = ask(verdict)
             if parent == "quit":
                 break
             if parent is None:
                 continue
-        planned.append(plan(loaded.kb, loaded.root, verdict.item, parent, taken=taken))
-    written = []
-    for new in planned:
-        write_topic(new, loaded.root)
-        written.append(new.path.relative_to(loaded.root).as_posix())
-    return written
+        accepted.append((verdict.item, parent))
+    if not accepted:
+        return [], []
+    result = add(root, accepted)
+    return [planned.path for planned in result.added], result.skipped
 
 
 def ask(verdict: Any) -> str | None:

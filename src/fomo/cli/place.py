@@ -112,7 +112,7 @@ def render(placement: Any) -> str:
             lines.append("if it is new after all, it would go under:")
     elif placement.candidates:
         lines.append("not in the map yet; it would go under:")
-    if not placement.candidates:
+    if not placement.candidates and existing is None:
         lines.append("no candidate parent: nothing in the map shares its words")
     for number, candidate in enumerate(placement.candidates, start=1):
         lines.append(

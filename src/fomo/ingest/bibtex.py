@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from fomo.ingest.items import Batch, Item, Problem
+from fomo.kb.urls import is_web_url
 
 _START = re.compile(r"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(]", re.MULTILINE)
 _SKIP_TYPES = {"comment", "preamble"}
@@ -69,7 +70,7 @@ def read_bibtex(text: str, name: str) -> Batch:
             Item(
                 title=title,
                 summary=latex_plain(entry.get("abstract", "")),
-                url=url if url.startswith(("http://", "https://")) else None,
+                url=url.strip() if is_web_url(url) else None,
                 year=int(year_text.group()) if year_text else None,
                 authors=[
                     latex_plain(a) for a in re.split(r"\s+and\s+", entry.get("author", "")) if a

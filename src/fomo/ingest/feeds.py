@@ -11,6 +11,7 @@ from typing import Any
 from fomo.errors import FomoError
 from fomo.ingest import arxiv
 from fomo.ingest.items import Batch, Item, Problem
+from fomo.kb.urls import is_web_url
 
 _TAG = re.compile(r"<[^>]+>")
 
@@ -65,7 +66,7 @@ def read_feed(data: bytes, name: str) -> Batch:
             Item(
                 title=title,
                 summary=summary,
-                url=link if link.startswith(("http://", "https://")) else None,
+                url=link.strip() if is_web_url(link) else None,
                 year=_year(entry),
                 authors=authors,
                 where=where,

@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 
 from fomo import __version__
 from fomo.errors import FomoError
+from fomo.kb.urls import is_web_url
 
 TIMEOUT = 20.0  # seconds
 SIZE_LIMIT = 10 * 1024 * 1024  # bytes: a week of arXiv listings is well under a megabyte
@@ -20,8 +21,10 @@ def is_url(source: str) -> bool:
 
 def fetch(url: str, *, timeout: float = TIMEOUT, limit: int = SIZE_LIMIT) -> bytes:
     """The body of `url`; FomoError (exit 2) when it cannot be had or is too large."""
-    if not is_url(url):
-        raise FomoError(f"{url!r} is not an http(s) URL", hint="give an http:// or https:// URL")
+    if not is_web_url(url):
+        raise FomoError(
+            f"{url!r} is not an http(s) URL", hint="give an http:// or https:// URL with a host"
+        )
     request = urllib.request.Request(
         url, headers={"User-Agent": f"fomo/{__version__} (+https://github.com/)"}
     )

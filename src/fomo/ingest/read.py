@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -13,14 +14,31 @@ from fomo.ingest.items import Batch
 from fomo.ingest.text import read_text
 
 KINDS = ("auto", "feed", "bibtex", "text")
+# NUL and the other C0 control bytes, and DEL; tab, line feed, carriage return and form feed
+# are ordinary in text files.
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
-def load_source(source: str, *, timeout: float = 20.0, limit: int = SIZE_LIMIT) -> bytes:
-    """The raw bytes of a file, '-' (standard input) or an http(s) URL."""
+def load_source(
+    source: str, *, timeout: float = 20.0, limit: int | None = None
+) -> tuple[bytes, list[str]]:
+    """The raw bytes of a file, '-' (standard input) or an http(s) URL, and notices about them.
+
+    Files and URLs over the size limit are refused (they can be cut down by hand); standard
+    input cannot be re-read, so it is cut at the last whole line within the limit, with a note."""
+    limit = SIZE_LIMIT if limit is None else limit
     if is_url(source):
-        return fetch(source, timeout=timeout, limit=limit)
+        return fetch(source, timeout=timeout, limit=limit), []
     if source == "-":
-        return sys.stdin.buffer.read(limit + 1)[:limit]
+        data = sys.stdin.buffer.read(limit + 1)
+        if len(data) <= limit:
+            return data, []
+        end = data.rfind(b"\n", 0, limit) + 1
+        data = data[: end or limit]
+        return data, [
+            f"standard input is over the size limit of {limit:,} bytes; only the first "
+            f"{len(data):,} bytes were read"
+        ]
     path = Path(source)
     if not path.is_file():
         raise FomoError(
@@ -30,9 +48,44 @@ def load_source(source: str, *, timeout: float = 20.0, limit: int = SIZE_LIMIT) 
     if path.stat().st_size > limit:
         raise FomoError(f"{source} is over the size limit of {limit:,} bytes", file=source)
     try:
-        return path.read_bytes()
+        return path.read_bytes(), []
     except OSError as error:
         raise FomoError(f"cannot read {source}: {error.strerror}", file=source) from error
+
+
+def refuse_binary(data: bytes, name: str, notices: list[str] | None = None) -> bytes:
+    """Binary or random bytes are no feed, BibTeX or list: decoding them anyway (cp1252 takes
+    any byte) would triage garbage as dozens of "new" items. Text never holds NUL or the other
+    control bytes (tab, line ends and form feed aside).
+
+    One exception: a feed from the web (XML) with a stray control byte but no NUL is still
+    read, without those bytes and with a notice, since its owner cannot be asked to fix it."""
+    found = _CONTROL.search(data)
+    if found is None:
+        return data
+    if notices is not None and b"\x00" not in data and _looks_like_xml(data):
+        cleaned = _CONTROL.sub(b"", data)
+        notices.append(f"{name}: dropped {len(data) - len(cleaned)} control byte(s)")
+        return cleaned
+    line = data.count(b"\n", 0, found.start()) + 1
+    raise FomoError(
+        f"not a feed, BibTeX or list: it holds the control byte 0x{found.group()[0]:02x}, "
+        "which text never does (binary data?)",
+        file=name,
+        line=line,
+        hint="pass an RSS/Atom feed, a BibTeX file or a plain text list of titles or URLs",
+    )
+
+
+def utf16_to_utf8(data: bytes) -> bytes:
+    """A UTF-16 text (as Windows editors save "Unicode") with its byte order mark, as UTF-8;
+    other data unchanged."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return data
+    return data
 
 
 def decode(data: bytes) -> str:
@@ -44,9 +97,12 @@ def decode(data: bytes) -> str:
     return data.decode("latin-1")
 
 
+def _looks_like_xml(data: bytes) -> bool:
+    return data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
 def sniff(data: bytes) -> str:
-    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith(b"<"):
+    if _looks_like_xml(data):
         return "feed"
     if looks_like_bibtex(decode(data[:200_000])):
         return "bibtex"
@@ -57,13 +113,18 @@ def read(source: str, *, kind: str = "auto", timeout: float = 20.0) -> Batch:
     """Every item of SOURCE; entries that cannot be read are listed in `problems`."""
     if kind not in KINDS:
         raise FomoError(f"unknown source kind {kind!r}", hint="one of " + ", ".join(KINDS))
-    data = load_source(source, timeout=timeout)
+    data, notices = load_source(source, timeout=timeout)
     name = "<stdin>" if source == "-" else source
+    data = utf16_to_utf8(data)
     if not data.strip():
         raise FomoError(f"{name} is empty", hint="pass a feed, BibTeX file or list of titles")
+    data = refuse_binary(data, name, notices)
     chosen = sniff(data) if kind == "auto" else kind
     if chosen == "feed":
-        return read_feed(data, name)
-    if chosen == "bibtex":
-        return read_bibtex(decode(data), name)
-    return read_text(decode(data), name)
+        batch = read_feed(data, name)
+    elif chosen == "bibtex":
+        batch = read_bibtex(decode(data), name)
+    else:
+        batch = read_text(decode(data), name)
+    batch.notices[:0] = notices
+    return batch

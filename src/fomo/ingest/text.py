@@ -8,6 +8,7 @@ from urllib.parse import unquote, urlparse
 
 from fomo.ingest import arxiv
 from fomo.ingest.items import Batch, Item, Problem
+from fomo.kb.urls import is_web_url
 
 MAX_LINE = 2_000
 
@@ -41,7 +42,7 @@ def read_text(text: str, name: str) -> Batch:
             line = line[:MAX_LINE]
         if re.match(r"^https?://", line, re.IGNORECASE):
             url = line.split()[0]
-            if not urlparse(url).netloc:
+            if not is_web_url(url):
                 batch.problems.append(Problem(where, f"{url!r} is not a valid URL; skipped"))
                 continue
             batch.items.append(Item(title=title_from_url(url), url=arxiv.abs_url(url), where=where))

@@ -1,126 +1,191 @@
 """Add accepted items to the map as `status: emerging` topics with a TODO essence that
 `fomo check` flags until a maintainer writes it (the essence is never invented).
 
-Every file goes through the edit layer's `atomic_write` (temporary file, fsync, os.replace) under
-its knowledge-base lock, so an interrupted run leaves the old file or the new one, never half of
-one. A leaf parent (`x.md`) becomes a folder (`x/index.md`) first: the folder's index is written,
-then the leaf removed. Only new files are written (and one moved verbatim): no YAML round trip.
+Everything goes through the safe edit layer (`fomo.kb.edit`), as the edit commands do: each topic
+is planned with `create_topic` (rendered, validated and checked for id and name collisions before
+anything is written; only the placeholder essence is tolerated), the whole batch becomes one
+`Change` applied once, and planning and writing both happen under the knowledge base's lock
+against a fresh load of the tree. A leaf parent becomes a folder by one rename (`git mv` inside a
+work tree), and a failure anywhere undoes the whole batch: all items are added or none.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
-
-import yaml
+from typing import Any
 
 from fomo.errors import FomoError
-from fomo.ingest.items import Item
-from fomo.kb.edit import atomic_write, locked
-from fomo.kb.location import MAP_DIR
+from fomo.ingest.items import Item, Problem
+from fomo.kb import edit
+from fomo.kb.names import name_key
 from fomo.kb.records import slugify
+from fomo.kb.urls import is_web_url
+from fomo.kb.validate import ESSENCE_PLACEHOLDER
 from fomo.model import KnowledgeBase
+from fomo.query.place import name_prefix
 
-ESSENCE_TODO = "TODO: write one sentence in our own words: what it is and why it exists."
-_NAME_PREFIX = re.compile(r"^\s*([^:]{2,60}?)\s*:\s+\S")
+ESSENCE_TODO = (
+    f"{ESSENCE_PLACEHOLDER} write one sentence in our own words: what it is and why it exists."
+)
+MAX_ID = 60  # characters of an id made from a title (suffixes such as "-2024" come on top)
+_ALLOW = ("essence-placeholder",)
+# Collisions another id can avoid; any other refusal stops the whole batch.
+_RETRY = ("name-collision", "duplicate-id")
 
 
 def topic_title(item: Item) -> str:
     """A paper's method name when its title leads with one ("SimPO: Simple ..." -> "SimPO")."""
-    match = _NAME_PREFIX.match(item.title)
-    if match and len(match.group(1).split()) <= 4:
-        return match.group(1).strip()
-    return item.title.strip()
+    return name_prefix(item.title) or " ".join(item.title.split())
 
 
-class _Dumper(yaml.SafeDumper):
-    """Plain YAML without anchors: `added` and `reviewed` are the same date object."""
+def base_id(title: str, limit: int = MAX_ID) -> str:
+    """The slug of `title`, cut at a word boundary to at most `limit` characters (a single word
+    longer than that is cut where it must be)."""
+    slug = slugify(title)
+    if len(slug) <= limit:
+        return slug
+    head = slug[: limit + 1]
+    boundary = head.rfind("-")
+    return slug[:boundary] if boundary > 0 else slug[:limit].strip("-")
 
-    def ignore_aliases(self, data: object) -> bool:
-        return True
+
+def _ids(title: str, year: int | None) -> list[str]:
+    base = base_id(title)
+    return [base] + ([f"{base}-{year}"] if year else []) + [f"{base}-{n}" for n in range(2, 10)]
+
+
+def topic_fields(title: str, item: Item, today: dt.date) -> dict[str, Any]:
+    """Front matter of an ingested topic, in the map's key order (None values are left out)."""
+    paper = None
+    if title != item.title or item.year:
+        paper = {"title": item.title, "year": item.year} if item.year else {"title": item.title}
+    references = None
+    if item.url and is_web_url(item.url):
+        references = [{"title": item.title, "url": item.url.strip(), "kind": "paper"}]
+    return {
+        "title": title,
+        "essence": ESSENCE_TODO,
+        "year": item.year,
+        "paper": paper,
+        "status": "emerging",
+        "added": today,
+        "reviewed": today,
+        "references": references,
+    }
 
 
 @dataclass
-class NewTopic:
+class Planned:
+    """One accepted item as it will be written: its id, title, parent and file."""
+
+    item: Item
+    parent: str
     id: str
     title: str
-    parent: str
-    path: Path  # where the topic file goes
-    text: str
-    move_leaf: tuple[Path, Path] | None = None  # (x.md, x/index.md) when the parent is a leaf
+    path: str  # relative to the knowledge base
 
 
-def unique_id(kb: KnowledgeBase, title: str, taken: set[str], year: int | None) -> str:
-    base = slugify(title)[:60].strip("-") or "topic"
-    options = [base] + ([f"{base}-{year}"] if year else []) + [f"{base}-{n}" for n in range(2, 99)]
-    for option in options:
-        if option not in kb.topics and option not in taken:
-            return option
-    raise FomoError(f"no free id for {title!r}", hint="rename the topic")
+@dataclass
+class Plan:
+    """The batch as one change, what it adds, and the items it had to leave out (and why)."""
 
-
-def render(title: str, item: Item, today: dt.date) -> str:
-    meta: dict[str, object] = {"title": title, "essence": ESSENCE_TODO}
-    if item.year:
-        meta["year"] = item.year
-    if title != item.title or item.year:
-        paper: dict[str, object] = {"title": item.title}
-        if item.year:
-            paper["year"] = item.year
-        meta["paper"] = paper
-    meta["status"] = "emerging"
-    meta["added"] = today
-    meta["reviewed"] = today
-    if item.url:
-        meta["references"] = [{"title": item.title, "url": item.url, "kind": "paper"}]
-    front = yaml.dump(meta, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=10_000)
-    return f"---\n{front}---\n"
+    change: edit.Change
+    added: list[Planned] = field(default_factory=list)
+    skipped: list[Problem] = field(default_factory=list)
 
 
 def plan(
-    kb: KnowledgeBase,
     root: Path,
-    item: Item,
-    parent_id: str,
+    kb: KnowledgeBase,
+    accepted: Iterable[tuple[Item, str]],
     *,
     today: dt.date | None = None,
-    taken: set[str] | None = None,
-) -> NewTopic:
-    """Where and what to write for `item` under `parent_id`; nothing touches the disk yet."""
-    parent = kb.get(parent_id)
-    if parent is None:
-        raise FomoError(f"no topic {parent_id!r} to put the new topic under")
-    taken = taken if taken is not None else set()
-    title = topic_title(item)
-    topic_id = unique_id(kb, title, taken, item.year)
-    taken.add(topic_id)
-    source = root / parent.source.file
-    move = None
-    if source.name == "index.md":
-        folder = source.parent
-    else:
-        folder = source.with_suffix("")
-        move = (source, folder / "index.md")
-    if not str(parent.source.file).startswith(MAP_DIR + "/"):
-        raise FomoError(f"topic {parent_id!r} has no file in the map", hint="pick another parent")
-    text = render(title, item, today or dt.date.today())
-    return NewTopic(topic_id, title, parent_id, folder / f"{topic_id}.md", text, move)
+) -> Plan:
+    """Plan every accepted (item, parent id) as one `Change`; nothing touches the disk.
+
+    An item whose every title and id would collide with the map or an earlier item is skipped
+    and reported; any other refusal (an unknown parent, a file that would not validate) raises
+    FomoError and nothing is written."""
+    today = today or dt.date.today()
+    result = Plan(edit.Change("ingest"))
+    names = {  # every name the map and this batch answer to, as `fomo where` compares them
+        name_key(name)
+        for topic in kb.topics.values()
+        for name in (topic.id, topic.title, *topic.aliases)
+    } - {""}
+    moves: set[tuple[str, str]] = set()
+    for item, parent in accepted:
+        titles = list(dict.fromkeys([topic_title(item), " ".join(item.title.split())]))
+        reason = "its title is empty"
+        change = None
+        for title in titles:
+            if not name_key(title):
+                continue
+            if name_key(title) in names:
+                reason = f"the map or an earlier item already answers to {title!r}"
+                continue
+            for topic_id in _ids(title, item.year):
+                if topic_id in kb.topics or name_key(topic_id) in names:
+                    continue
+                try:
+                    change = edit.create_topic(
+                        root,
+                        parent,
+                        topic_id,
+                        topic_fields(title, item, today),
+                        kb=kb,
+                        allow=_ALLOW,
+                    )
+                except FomoError as error:
+                    if error.code not in _RETRY:
+                        raise
+                    reason = error.message  # e.g. a stray file with that name: next id
+                    continue
+                break
+            if change is not None:
+                break
+        if change is None:
+            where = item.where or item.title
+            result.skipped.append(Problem(where, f"not added: {reason}"))
+            continue
+        names.update({name_key(title), name_key(topic_id)})
+        fresh = [m for m in change.moves if m not in moves]
+        moves.update(change.moves)
+        result.change.moves += fresh
+        result.change.created_dirs += [d for d in change.created_dirs if fresh]
+        result.change.writes += change.writes
+        result.added.append(Planned(item, parent, topic_id, title, change.writes[0].path))
+    count = len(result.added)
+    result.change.summary = f"ingest: add {count} topic{'' if count == 1 else 's'}"
+    return result
 
 
-def apply(new: NewTopic, root: Path | None = None) -> None:
-    """Write one planned topic (turning a leaf parent into a folder first when needed)."""
-    with locked(root or next(p for p in new.path.parents if p.is_dir())):
-        _write(new)
+def add(
+    root: Path,
+    accepted: Iterable[tuple[Item, str]],
+    *,
+    today: dt.date | None = None,
+) -> Plan:
+    """Plan and write the accepted items under the lock, all or nothing.
 
+    The tree is loaded again under the lock, so the plan sees edits made since the triage."""
+    from fomo.kb.load import load
 
-def _write(new: NewTopic) -> None:
-    if new.move_leaf is not None:
-        leaf, index = new.move_leaf
-        if leaf.is_file() and not index.exists():
-            atomic_write(index, leaf.read_text(encoding="utf-8"))
-            leaf.unlink()
-    if new.path.exists():
-        raise FomoError(f"{new.path} already exists", hint="pick another title or parent")
-    atomic_write(new.path, new.text)
+    root = Path(root)
+    accepted = list(accepted)
+    with edit.locked(root):
+        kb = load(root).kb
+        result = plan(root, kb, accepted, today=today)
+        if result.change.writes:
+            try:
+                edit.apply(result.change, root)
+            except OSError as error:
+                raise FomoError(
+                    f"could not write the new topics ({error}); nothing was added",
+                    file=getattr(error, "filename", None),
+                    hint="check the folder's permissions and free space, then run it again",
+                ) from error
+    return result
