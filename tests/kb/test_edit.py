@@ -430,3 +430,29 @@ def test_new_files_get_the_usual_mode_not_0600(tmp_path) -> None:
     finally:
         os.umask(old)
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+def test_a_failing_change_in_a_batch_undoes_the_earlier_ones(starter_kb, monkeypatch) -> None:
+    import pytest
+
+    from fomo.kb import edit
+
+    first = edit.create_topic(
+        starter_kb, "basics", "first-new", {"title": "First New", "essence": "One."}
+    )
+    second = edit.create_topic(
+        starter_kb, "basics", "second-new", {"title": "Second New", "essence": "Two."}
+    )
+    before = tree_hash(starter_kb)
+    real_write = edit.atomic_write
+
+    def fail_on_second(path, data):
+        if path.name == "second-new.md":
+            raise OSError("disk full")
+        real_write(path, data)
+
+    monkeypatch.setattr(edit, "atomic_write", fail_on_second)
+    with pytest.raises(OSError):
+        edit.apply([first, second], starter_kb)
+    assert tree_hash(starter_kb) == before
+    assert not (starter_kb / "map/basics/first-new.md").exists()

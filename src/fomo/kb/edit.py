@@ -894,48 +894,49 @@ def apply(changes: Change | Iterable[Change], root: Path) -> None:
         for change in batch:
             _preflight(root, change)
         git = any(c.moves for c in batch) and in_git_work_tree(root)
-        for change in batch:
-            _apply_one(root, change, git)
+        undo: list[Callable[[], None]] = []
+        try:
+            for change in batch:
+                _apply_one(root, change, git, undo)
+        except BaseException:
+            for step in reversed(undo):
+                with contextlib.suppress(Exception):
+                    step()
+            raise
 
 
-def _apply_one(root: Path, change: Change, git: bool) -> None:
-    undo: list[Callable[[], None]] = []
-    try:
-        for folder in change.created_dirs:
-            if not (root / folder).exists():
-                (root / folder).mkdir(parents=True)
-                undo.append(lambda f=folder: (root / f).rmdir())
-        for source, target in change.moves:
-            (root / target).parent.mkdir(parents=True, exist_ok=True)
-            _rename(root, source, target, git)
-            undo.append(lambda s=source, t=target: _rename(root, t, s, git))
-        for write in change.writes:
-            path = root / write.path
-            if write.new is None:
-                old = path.read_text(encoding="utf-8")
-                path.unlink()
-                undo.append(lambda p=path, o=old: atomic_write(p, o))
-            else:
-                existed = path.exists()
-                previous = path.read_text(encoding="utf-8") if existed else None
-                atomic_write(path, write.new)
-                undo.append(
-                    (lambda p=path, o=previous: atomic_write(p, o))
-                    if previous is not None
-                    else (lambda p=path: p.unlink(missing_ok=True))
-                )
-        for folder in change.removed_dirs:
-            with contextlib.suppress(OSError):
-                (root / folder).rmdir()
-        for touched in {Path(w.path).parent for w in change.writes} | {
-            Path(t).parent for _, t in change.moves
-        }:
-            _fsync_dir(root / touched)
-    except BaseException:
-        for step in reversed(undo):
-            with contextlib.suppress(Exception):
-                step()
-        raise
+def _apply_one(root: Path, change: Change, git: bool, undo: list[Callable[[], None]]) -> None:
+    """Carry out one change, recording how to reverse each step in `undo`."""
+    for folder in change.created_dirs:
+        if not (root / folder).exists():
+            (root / folder).mkdir(parents=True)
+            undo.append(lambda f=folder: (root / f).rmdir())
+    for source, target in change.moves:
+        (root / target).parent.mkdir(parents=True, exist_ok=True)
+        _rename(root, source, target, git)
+        undo.append(lambda s=source, t=target: _rename(root, t, s, git))
+    for write in change.writes:
+        path = root / write.path
+        if write.new is None:
+            old = path.read_text(encoding="utf-8")
+            path.unlink()
+            undo.append(lambda p=path, o=old: atomic_write(p, o))
+        else:
+            existed = path.exists()
+            previous = path.read_text(encoding="utf-8") if existed else None
+            atomic_write(path, write.new)
+            undo.append(
+                (lambda p=path, o=previous: atomic_write(p, o))
+                if previous is not None
+                else (lambda p=path: p.unlink(missing_ok=True))
+            )
+    for folder in change.removed_dirs:
+        with contextlib.suppress(OSError):
+            (root / folder).rmdir()
+    for touched in {Path(w.path).parent for w in change.writes} | {
+        Path(t).parent for _, t in change.moves
+    }:
+        _fsync_dir(root / touched)
 
 
 __all__ = [
