@@ -29,7 +29,7 @@ def test_root_accepts_an_alias_and_depth_cuts(starter_kb: Path, capsys) -> None:
 def test_xmind_needs_an_output_file(starter_kb: Path, tmp_path: Path, capsys) -> None:
     assert main(["export", "xmind", "--kb", str(starter_kb)]) == 2
     assert "-o" in capsys.readouterr().err
-    target = tmp_path / "out" / "map.xmind"
+    target = tmp_path / "map.xmind"
     assert main(["export", "xmind", "--kb", str(starter_kb), "-o", str(target)]) == 0
     with zipfile.ZipFile(target) as archive:
         assert "content.json" in archive.namelist()
@@ -60,3 +60,30 @@ def test_mermaid_warns_when_it_cuts(make_kb, capsys) -> None:
     captured = capsys.readouterr()
     assert "warning:" in captured.err and "cut to 1 level" in captured.err
     assert "Leaf" not in captured.out
+
+
+def test_a_missing_output_folder_is_refused_not_created(
+    starter_kb: Path, tmp_path: Path, capsys
+) -> None:
+    target = tmp_path / "nonexistent" / "dir" / "x.json"
+    assert main(["export", "json", "--kb", str(starter_kb), "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "does not exist" in err and "x.json" in err and "Traceback" not in err
+    assert not (tmp_path / "nonexistent").exists()
+
+
+def test_png_that_cairo_cannot_draw_is_bad_input_with_a_hint(
+    starter_kb: Path, tmp_path: Path, monkeypatch, capsys
+) -> None:
+    cairosvg = pytest.importorskip("cairosvg")
+    from cairocffi import CairoError
+
+    def refuse(**_options):
+        raise CairoError("invalid value (typically too big) for the size of the input", 32)
+
+    monkeypatch.setattr(cairosvg, "svg2png", refuse)
+    target = tmp_path / "map.png"
+    assert main(["export", "png", "--kb", str(starter_kb), "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "too large for a PNG" in err and "--root" in err and "--depth" in err
+    assert "svg" in err and "Traceback" not in err and not target.exists()

@@ -7,8 +7,16 @@ import pytest
 
 from fomo.cli import main
 from fomo.kb.load import load
+from tests.conftest import topic_file
 
 SAMPLES = Path(__file__).parent.parent / "formats" / "samples"
+READABLE = {
+    "xmind": ".xmind",
+    "freeplane": ".mm",
+    "opml": ".opml",
+    "markdown": ".md",
+    "json": ".json",
+}
 
 
 def _files(kb: Path) -> list[str]:
@@ -102,3 +110,125 @@ def test_sample_copy_has_the_same_bytes() -> None:
     shared = Path("/work/shared/samples/xmind_zen.xmind")
     if shared.exists():
         assert (SAMPLES / "xmind_zen.xmind").read_bytes() == shared.read_bytes()
+
+
+def _bundled_style_kb(make_kb) -> Path:
+    """A small map written like the bundled one: lowercase and hyphenated aliases, titles that
+    end in brackets, essences with "e.g." / "vs." / "et al.", CJK and punctuation-only titles."""
+    return make_kb(
+        {
+            "map/index.md": topic_file("Large Language Models", "Models of text.", aliases="[LLM]"),
+            "map/emergence/index.md": topic_file(
+                "Emergence of LLMs", "How we got here, e.g. n-grams vs. neural models."
+            ),
+            "map/emergence/n-gram.md": topic_file(
+                "N-gram Language Model",
+                "Counts word sequences, e.g. bigrams, i.e. pairs (Shannon et al. 1948).",
+                aliases="[n-gram]",
+            ),
+            "map/emergence/word2vec.md": topic_file(
+                "word2vec", "Word vectors from context.", aliases="[skip-gram, CBOW]"
+            ),
+            "map/blocks/index.md": topic_file(
+                "Tokenization", "Text to tokens.", aliases="[tokenisation, tokenizer, tokenizers]"
+            ),
+            "map/blocks/attention/index.md": topic_file(
+                "Attention Mechanism", "Weighs tokens vs. each other.", aliases="[attention]"
+            ),
+            "map/blocks/attention/self-attention.md": topic_file(
+                "Self-Attention",
+                "Attention within one sequence.",
+                aliases="[SDPA, intra-attention]",
+            ),
+            "map/blocks/scaling-laws.md": topic_file(
+                "Scaling (laws)", "Loss falls as a power law."
+            ),
+            "map/blocks/foo-abc.md": topic_file("Foo (ABC)", "A title that ends in capitals."),
+            "map/blocks/zhongwen.md": topic_file("中文", "A title with no ASCII letter."),
+            "map/blocks/odd.md": topic_file("'<>{}*&^^&*^%@!'", "A title of punctuation only."),
+        }
+    )
+
+
+def test_reimporting_our_own_export_in_every_readable_format_creates_nothing(
+    make_kb, tmp_path: Path, capsys
+) -> None:
+    kb = _bundled_style_kb(make_kb)
+    for fmt, suffix in READABLE.items():
+        target = tmp_path / f"map{suffix}"
+        assert main(["export", fmt, "--kb", str(kb), "-o", str(target)]) == 0
+        capsys.readouterr()
+        assert main(["import", str(target), "--kb", str(kb), "--dry-run", "--json"]) == 0
+        plan = json.loads(capsys.readouterr().out)
+        assert plan["counts"]["created"] == 0, (fmt, plan["actions"])
+        reasons = {a["reason"] for a in plan["actions"]}
+        assert reasons == {"already up to date"}, (fmt, reasons)
+
+
+def test_importing_the_same_xmind_twice_creates_nothing_the_second_time(make_kb, capsys) -> None:
+    kb = make_kb({"map/.keep": ""})
+    sample = str(SAMPLES / "xmind_zen.xmind")
+    assert main(["import", sample, "--kb", str(kb), "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["counts"]["created"] > 20
+    ids = {a["title"]: a["id"] for a in first["actions"]}
+    assert ids["中文"].startswith("topic-") and ids["<>{}*&^^&*^%@!"].startswith("topic-")
+    before = _files(kb)
+    assert main(["import", sample, "--kb", str(kb), "--json"]) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert second["counts"]["created"] == 0, second["actions"]
+    assert _files(kb) == before
+
+
+def test_force_rewrites_only_the_changed_keys_byte_for_byte(
+    make_kb, tmp_path: Path, capsys
+) -> None:
+    untouched_head = (
+        "---\n"
+        "title:   Tokenization   \n"
+        "# a comment the maintainer wrote\n"
+        "aliases:\n"
+        "    - tokenisation\n"
+        "    - tokenizer\n"
+    )
+    untouched_tail = (
+        "year: 2016\n"
+        "summary: A long line that ruamel would have wrapped at a hundred characters because its"
+        " width said so, which it must not be.\n"
+        "added: 2026-11-26   \n"
+        "---\n"
+        "The body stays.\n"
+    )
+    text = untouched_head + "essence:  Splitting text into tokens.\n" + untouched_tail
+    kb = make_kb(
+        {
+            "map/index.md": topic_file("Root", "The root."),
+            "map/tokenization.md": text,
+        }
+    )
+    source = tmp_path / "o.opml"
+    source.write_text(
+        '<opml version="2.0"><body><outline text="Root"><outline text="Tokenization" '
+        '_note="Text to tokens, e.g. words."/></outline></body></opml>'
+    )
+    assert main(["import", str(source), "--kb", str(kb), "--force"]) == 0
+    assert "updated  map/tokenization.md" in capsys.readouterr().out
+    after = (kb / "map/tokenization.md").read_text()
+    assert after == untouched_head + "essence: Text to tokens, e.g. words.\n" + untouched_tail
+
+
+def test_import_refuses_the_map_bundled_in_site_packages(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    from fomo.kb import location
+
+    bundled = tmp_path / "lib" / "site-packages" / "fomo" / "knowledge"
+    (bundled / "map").mkdir(parents=True)
+    (bundled / "map" / "index.md").write_text(topic_file("Root", "The root."))
+    monkeypatch.setattr(location, "resolve_kb", lambda kb: bundled)
+    source = tmp_path / "o.opml"
+    source.write_text('<opml version="2.0"><body><outline text="New"/></body></opml>')
+    assert main(["import", str(source)]) == 2
+    err = capsys.readouterr().err
+    assert "bundled" in err and "--kb" in err and "Traceback" not in err
+    assert sorted(p.name for p in (bundled / "map").iterdir()) == ["index.md"]

@@ -14,8 +14,11 @@ _CHARS = st.characters(
 _TRICKY = st.sampled_from(['"', "'", "<", ">", "&", "&amp;", "]]>", "#", "*", "(x)", "\\n", "`"])
 
 
+_CJK = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=1, max_size=4)
+
+
 def _title() -> st.SearchStrategy[str]:
-    word = st.one_of(st.text(_CHARS, min_size=1, max_size=12), _TRICKY)
+    word = st.one_of(st.text(_CHARS, min_size=1, max_size=12), _TRICKY, _CJK)
     words = st.lists(word, min_size=1, max_size=6).map(" ".join)
     long = st.text(_CHARS, min_size=150, max_size=300)
     return (
@@ -25,7 +28,24 @@ def _title() -> st.SearchStrategy[str]:
     )
 
 
-_ALIAS = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-", min_size=1, max_size=6).map("A".__add__)
+_ALIAS = st.one_of(
+    st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-", min_size=1, max_size=6).map("A".__add__),
+    st.text("abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=8),  # lowercase: "attention"
+    st.sampled_from(
+        ["n-gram", "k-NN", "e.g.", "GPT-4o", "o1", "pre-LN", "Q&A", "C++", "self attention", "中文"]
+    ),
+)
+# Essences with the abbreviations a sentence splitter must not cut at.
+_PHRASE = st.sampled_from(
+    [
+        "Uses tricks, e.g. dropout.",
+        "A model, i.e. a function.",
+        "RNNs vs. Transformers.",
+        "Shown by Vaswani et al. in 2017.",
+        "One. Two!",
+    ]
+)
+_PARAGRAPH = st.text(_CHARS, min_size=1, max_size=40).map(lambda t: " ".join(t.split()))
 _URL = st.text("abcdefghijklmnopqrstuvwxyz0123456789-_", max_size=10).map(
     "https://example.org/".__add__
 )
@@ -38,13 +58,18 @@ def nodes(draw: st.DrawFn, *, max_nodes: int = 30) -> Node:
     total = draw(st.integers(1, max_nodes))
     all_nodes: list[Node] = []
     for number in range(total):
-        essence = draw(st.one_of(st.just(""), _title()))
-        note = draw(st.one_of(st.just(""), st.text(_CHARS, max_size=60))) if essence else ""
+        essence = draw(
+            st.one_of(
+                st.just(""), _title(), st.lists(_PHRASE, min_size=1, max_size=3).map(" ".join)
+            )
+        )
+        paragraphs = draw(st.lists(_PARAGRAPH, max_size=3)) if essence else []
+        note = "\n\n".join(p for p in paragraphs if p)  # multi-paragraph notes
         node = Node(
             title=draw(_title()),
             id=f"n{number}",
             essence=essence,
-            note=" ".join(note.split()),
+            note=note,
             aliases=draw(st.lists(_ALIAS, max_size=2, unique_by=str.lower)),
             year=draw(st.one_of(st.none(), st.integers(1950, 2030))),
             links=[Link(u) for u in draw(st.lists(_URL, max_size=1))],

@@ -38,3 +38,14 @@ def test_bad_opml_is_refused() -> None:
         opml.read(b"<opml><body/></opml>", "e.opml")
     with pytest.raises(FomoError):
         opml.read(BILLION_LAUGHS.replace(b"map", b"opml"), "lol.opml")
+
+
+def test_links_follow_the_one_web_url_rule() -> None:
+    data = (
+        b'<opml version="2.0"><body><outline text="Root" url="HTTPS://Example.org/a">'
+        b'<outline text="Bad" url="https:// no host"/><outline text="Js" url="javascript:x"/>'
+        b"</outline></body></opml>"
+    )
+    root = opml.read(data, "m.opml")
+    assert [link.url for link in root.links] == ["HTTPS://Example.org/a"]
+    assert [c.links for c in root.children] == [[], []]

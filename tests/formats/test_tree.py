@@ -3,7 +3,16 @@ from __future__ import annotations
 import pytest
 
 from fomo.errors import FomoError
-from fomo.formats.tree import Node, cut, from_kb, join_note, split_note, split_title
+from fomo.formats.tree import (
+    Node,
+    cut,
+    display_title,
+    from_kb,
+    join_note,
+    split_note,
+    split_title,
+    title_aliases,
+)
 from fomo.model import KnowledgeBase, Reference, Topic
 
 
@@ -58,3 +67,20 @@ def test_unknown_root_is_refused() -> None:
     with pytest.raises(FomoError):
         from_kb(KnowledgeBase([]))
     assert isinstance(Node("x"), Node)
+
+
+@pytest.mark.parametrize(
+    "aliases",
+    [
+        ["n-gram"],
+        ["tokenisation", "tokenizer"],
+        ["SDPA", "intra-attention"],
+        ["pre-norm", "post-norm", "pre-LN", "post-LN"],
+        ["GPT-4", "o1"],
+        ["self attention", "中文", "e.g."],
+    ],
+)
+def test_display_title_writes_only_aliases_split_title_reads_back(aliases: list[str]) -> None:
+    node = Node("Some Title", aliases=aliases)
+    assert split_title(display_title(node)) == ("Some Title", title_aliases(node))
+    assert "n-gram" not in display_title(node) and "tokenizer" not in display_title(node)

@@ -51,6 +51,14 @@ def run(args: argparse.Namespace) -> int:
             f"{args.format} is a binary file; say where to write it",
             hint=f"fomo export {args.format} -o map.{args.format}",
         )
+    target = Path(args.output) if args.output else None
+    if target is not None and not target.parent.is_dir():
+        raise FomoError(
+            f"the folder {str(target.parent)!r} does not exist",
+            file=str(target),
+            hint="create the folder first, or pass -o a path in an existing folder",
+            code="no-folder",
+        )
     loaded = load(args.kb)
     root_id = resolve(loaded.index, args.root).topic_id if args.root else None
     tree = from_kb(loaded.kb, root_id, args.depth)
@@ -60,8 +68,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stderr.write(f"warning: {warning}\n")
     pictures = ("svg", "png")
     output = module.write(tree, args.layout) if args.format in pictures else module.write(tree)
-    if args.output:
-        target = Path(args.output)
+    if target is not None:
         try:
             atomic_write(target, output)
         except OSError as error:

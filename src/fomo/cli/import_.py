@@ -28,27 +28,31 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from fomo.cli.editing import edit_root
     from fomo.cli.style import paint, print_json, terminal_safe
     from fomo.formats import read_file
     from fomo.formats.importer import apply, plan_import
+    from fomo.kb.edit import locked
     from fomo.kb.load import load
     from fomo.query.where import resolve
 
+    root = edit_root(args.kb)  # like the edit commands: never the map inside site-packages
     warnings: list[str] = []
     tree = read_file(args.file, warnings)
-    loaded = load(args.kb)
-    under = resolve(loaded.index, args.under).topic_id if args.under else None
-    plan = plan_import(
-        tree,
-        loaded.kb,
-        loaded.root,
-        file=args.file,
-        under=under,
-        force=args.force,
-        warnings=warnings,
-    )
-    if not args.dry_run:
-        apply(plan, loaded.root)
+    with locked(root):  # plan on the latest tree, and let no other edit in before the write
+        loaded = load(root)
+        under = resolve(loaded.index, args.under).topic_id if args.under else None
+        plan = plan_import(
+            tree,
+            loaded.kb,
+            loaded.root,
+            file=args.file,
+            under=under,
+            force=args.force,
+            warnings=warnings,
+        )
+        if not args.dry_run:
+            apply(plan, loaded.root)
     for warning in plan.warnings:
         sys.stderr.write(terminal_safe(f"warning: {warning}") + "\n")
     if args.json:

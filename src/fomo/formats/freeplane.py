@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from fomo.errors import FomoError
 from fomo.formats.safe import parse_xml, xml_safe
 from fomo.formats.tree import Link, Node, count, join_note, split_note
+from fomo.kb.urls import is_web_url
 
 BINARY = False
 INDENT_LIMIT = 2000
@@ -98,7 +99,7 @@ def _fill(node: Node, element: ET.Element) -> None:
     node.title = " ".join(title.split())
     node.id = _node_id(element.get("ID", ""))
     link = element.get("LINK", "")
-    if link.startswith(("http://", "https://")):
+    if is_web_url(link):
         node.links = [Link(link)]
     rich = element.find("richcontent[@TYPE='NOTE']")
     if rich is not None:

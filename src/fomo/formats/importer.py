@@ -9,7 +9,7 @@ Nothing is written when planning raised, and an existing file is rewritten only 
 from __future__ import annotations
 
 import datetime as dt
-import io
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -20,15 +20,24 @@ import yaml
 
 from fomo.errors import FomoError
 from fomo.formats.tree import Link, Node, split_title
-from fomo.kb.edit import atomic_write, locked
+from fomo.kb.edit import atomic_write, flow_list, flow_map, locked, rewrite_front_matter
 from fomo.kb.names import name_key
-from fomo.kb.validate import ESSENCE_LIMIT, ID_PATTERN
+from fomo.kb.records import slugify
+from fomo.kb.urls import is_web_url
+from fomo.kb.validate import ESSENCE_LIMIT, ESSENCE_PLACEHOLDER, ID_PATTERN
 from fomo.model import KnowledgeBase, Topic
 
-NO_ESSENCE = "TODO: one sentence on what it is and why it exists"
-CUT_PREFIX = "TODO shorten: "
+# Both start with the placeholder, so `check` asks a person to write or rewrite the essence.
+NO_ESSENCE = f"{ESSENCE_PLACEHOLDER} one sentence on what it is and why it exists"
+CUT_PREFIX = f"{ESSENCE_PLACEHOLDER} shorten: "
 MAX_ID = 60
-_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s+|$)")
+# A sentence ends at . ! or ? (closing quotes and brackets included) before a space or the end.
+_SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)")
+# Words a full stop follows without ending the sentence (lowercase, without that final stop).
+_ABBREVIATIONS = frozenset(
+    "e.g i.e vs al cf viz approx ca fig figs eq eqs no nos vol pp sec ch ref refs resp incl "
+    "esp dept univ dr mr mrs ms prof st jr sr u.s u.k a.k.a".split()
+)
 _RANDOM_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-|^\d+$|^[0-9a-z]{20,}$")
 _KIND_BY_HOST = (
     ("arxiv.org", "paper"),
@@ -64,22 +73,26 @@ class Plan:
             found[action.kind] += 1
         return found
 
-    def lines(self) -> list[str]:
-        out = [
-            f"{a.kind:8} {a.path}  ({a.title})" + (f": {a.reason}" if a.reason else "")
-            for a in self.actions
-        ]
-        counts = self.counts()
-        out.append(", ".join(f"{n} {kind}" for kind, n in counts.items()))
-        return out
-
 
 # ---- the tree: checks and clean-up ---------------------------------------------------------
 
 
-def _first_sentence(text: str) -> str:
-    match = _SENTENCE.match(text)
-    return match.group(1) if match else text
+def first_sentence(text: str) -> str:
+    """The text up to its first sentence end; "e.g.", "i.e.", "vs.", "et al.", initials and a
+    stop followed by a lowercase word do not end a sentence."""
+    for match in _SENTENCE_END.finditer(text):
+        rest = text[match.end() :].lstrip()
+        if not rest:
+            break
+        if match.group().startswith(".") and not match.group().startswith(".."):
+            before = text[: match.start()].split()
+            word = before[-1].lstrip("([\"'").lower() if before else ""
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+        if rest[0].islower():
+            continue
+        return text[: match.end()]
+    return text
 
 
 def prepare(root: Node, file: str, warnings: list[str]) -> Node:
@@ -93,7 +106,7 @@ def prepare(root: Node, file: str, warnings: list[str]) -> Node:
                 hint="give the central topic a title in the mind-map tool",
                 code="empty-title",
             )
-        root.title = _first_sentence(root.essence)[:80]
+        root.title = first_sentence(root.essence)[:80]
     seen: dict[str, int] = {}
     stack: list[tuple[Node, frozenset[str], int]] = [(root, frozenset(), 0)]
     serial = 0
@@ -133,7 +146,7 @@ def _titled(children: list[Node], parent: str, warnings: list[str]) -> list[Node
         if child.title:
             result.append(child)
         elif child.essence:
-            child.title = _first_sentence(child.essence)[:80]
+            child.title = first_sentence(child.essence)[:80]
             warnings.append(f"untitled node under {parent!r} named from its note: {child.title!r}")
             result.append(child)
         else:
@@ -158,12 +171,18 @@ def _walk_parents(root: Node) -> list[tuple[Node, Node | None, int]]:
 
 
 def make_id(title: str) -> str:
-    """A kebab-case id from a title: accents folded, at most MAX_ID characters, cut at a word."""
-    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    """A kebab-case id from a title: accents folded, at most MAX_ID characters, cut at a word.
+
+    A title with no ASCII letter or digit ("中文", "<>{}&") gets `topic-` and a short hash of
+    the title: the same title always gives the same id, so a re-import finds it again."""
+    title = " ".join(unicodedata.normalize("NFC", title).split())
+    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    if not any(ch.isalnum() for ch in folded):
+        return "topic-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
+    slug = slugify(folded)
     if len(slug) > MAX_ID:
         slug = slug[:MAX_ID].rsplit("-", 1)[0] if "-" in slug[:MAX_ID] else slug[:MAX_ID]
-    return slug or "topic"
+    return slug
 
 
 def looks_like_fomo_id(node_id: str) -> bool:
@@ -176,9 +195,9 @@ def reference_kind(url: str) -> str:
     return next((kind for part, kind in _KIND_BY_HOST if host.endswith(part)), "docs")
 
 
-def names(node: Node) -> tuple[str, list[str]]:
+def names(node: Node, *, split: bool = True) -> tuple[str, list[str]]:
     """Title and aliases: a bracketed tail "(DPO)" becomes an alias; repeats dropped."""
-    title, tail = split_title(node.title)
+    title, tail = split_title(node.title) if split else (" ".join(node.title.split()), [])
     keys = {name_key(title)}
     aliases = []
     for alias in [*node.aliases, *tail]:
@@ -189,21 +208,27 @@ def names(node: Node) -> tuple[str, list[str]]:
     return title, aliases
 
 
+def _paragraphs(*parts: str) -> str:
+    return "\n\n".join(part for part in parts if part)
+
+
 def essence_and_body(node: Node) -> tuple[str, str, bool]:
-    """(essence, body, cut): the note's first sentence as the essence, the rest as the body.
-    An essence over the limit is cut and marked TODO, so `check` asks a person to rewrite it;
-    the whole note then stays in the body, so nothing is lost."""
+    """(essence, body, cut). The node's essence (the note's first line in tools with one notes
+    field) is kept whole when it fits the limit. Over the limit, its first sentence becomes the
+    essence and the rest goes to the body; a first sentence still over the limit is cut and
+    marked with the placeholder, so `check` asks a person to rewrite it, and the whole text
+    stays in the body, so nothing is lost."""
     first = " ".join(node.essence.split())
     if not first:
         return NO_ESSENCE, node.note, False
-    sentence = _first_sentence(first)
-    rest = first[len(sentence) :].strip()
-    body = "\n\n".join(part for part in (rest, node.note) if part)
+    if len(first) <= ESSENCE_LIMIT:
+        return first, node.note, False
+    sentence = first_sentence(first)
     if len(sentence) <= ESSENCE_LIMIT:
-        return sentence, body, False
+        return sentence, _paragraphs(first[len(sentence) :].strip(), node.note), False
     room = ESSENCE_LIMIT - len(CUT_PREFIX) - 1
     short = sentence[:room].rsplit(" ", 1)[0] if " " in sentence[:room] else sentence[:room]
-    return CUT_PREFIX + short + "…", "\n\n".join(p for p in (first, node.note) if p), True
+    return CUT_PREFIX + short + "…", _paragraphs(first, node.note), True
 
 
 # ---- the plan -------------------------------------------------------------------------------
@@ -213,23 +238,53 @@ class _Names:
     """Existing topics by name key, and the ids taken so far."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
         self.by_key: dict[str, str] = {}
+        self.keyless: dict[str, str] = {}  # names with no name key ("<>{}&"), exactly as written
         for topic in kb.topics.values():
             for name in (topic.id, topic.title, *topic.aliases):
-                self.by_key.setdefault(name_key(name), topic.id)
-        self.taken = set(kb.topics)
+                key = name_key(name)
+                if key:
+                    self.by_key.setdefault(key, topic.id)
+                else:
+                    self.keyless.setdefault(" ".join(name.split()), topic.id)
+        # "index" would be written as map/.../index.md, its parent's own file
+        self.taken = {*kb.topics, "index"}
 
-    def match(self, kb: KnowledgeBase, node: Node, title: str, aliases: list[str]) -> str | None:
-        if node.id and looks_like_fomo_id(node.id) and node.id in kb.topics:
+    def resolve(self, node: Node) -> tuple[str | None, str, list[str]]:
+        """(the existing topic the node is, or None; its title; its aliases).
+
+        The raw title is tried before the bracketed tail is split off, so a topic titled
+        "Scaling (laws)" or "Foo (ABC)" is found again as itself. A title with no name key
+        ("<>{}&") is found by that exact title."""
+        raw = " ".join(node.title.split())
+        title, aliases = names(node)
+        found = self._by_names(node, [raw, title, *aliases])
+        if found is not None and raw != title:
+            topic = self.kb.topics[found]
+            own = {name_key(n) for n in (topic.id, topic.title, *topic.aliases)}
+            if name_key(raw) in own - {""}:
+                title, aliases = names(Node(raw, aliases=node.aliases), split=False)
+        return found, title, aliases
+
+    def _by_names(self, node: Node, candidates: list[str]) -> str | None:
+        if node.id and looks_like_fomo_id(node.id) and node.id in self.kb.topics:
             return node.id
-        for name in (title, *aliases):
+        for name in candidates:
             key = name_key(name)
             if key and key in self.by_key:
                 return self.by_key[key]
+            if not key and name in self.keyless:
+                return self.keyless[name]
         return None
 
-    def fresh(self, node: Node, title: str) -> str:
-        base = node.id if looks_like_fomo_id(node.id) else make_id(title)
+    def fresh(self, node: Node, title: str, *, root: bool = False) -> str:
+        """A new unique id: the file's own FOMO-style id, else one made from the title. A new
+        map root takes the slug of its title, the id the loader gives map/index.md."""
+        if root:
+            base = slugify(title)
+        else:
+            base = node.id if looks_like_fomo_id(node.id) else make_id(title)
         candidate, n = base, 1
         while candidate in self.taken:
             n += 1
@@ -271,14 +326,15 @@ def plan_import(
     parent_of: dict[str, str | None] = {}
     with_children: set[str] = set()
     seen_titles: dict[str, int] = {}
+    names_of: dict[int, tuple[str, list[str]]] = {}  # id(node) -> (title, aliases)
     for node, parent, position in order:
-        title, aliases = names(node)
-        matched = table.match(kb, node, title, aliases)
+        matched, title, aliases = table.resolve(node)
+        names_of[id(node)] = (title, aliases)
         if matched is not None:
             topic_of[id(node)] = matched
             folder_of.setdefault(matched, _folder_of(kb.topics[matched]))
             continue
-        new_id = table.fresh(node, title)
+        new_id = table.fresh(node, title, root=parent is None and anchor is None)
         topic_of[id(node)] = new_id
         new_nodes[new_id] = (node, title, aliases, position)
         key = name_key(title)
@@ -345,10 +401,10 @@ def plan_import(
             updated.add(topic_id)
             plan.actions.append(
                 _update(
-                    kb,
                     kb_dir,
                     kb.topics[topic_id],
                     node,
+                    names_of[id(node)],
                     relations.get(topic_id, {}),
                     force,
                     leaf_to_folder,
@@ -375,7 +431,7 @@ def _references(links: list[Link], title: str) -> list[dict[str, str]]:
     return [
         {"title": link.title or title, "url": link.url, "kind": reference_kind(link.url)}
         for link in links
-        if link.url.startswith(("http://", "https://"))
+        if is_web_url(link.url)
     ]
 
 
@@ -431,36 +487,39 @@ def render(meta: dict[str, Any], body: str) -> str:
 
 
 def _update(
-    kb: KnowledgeBase,
     kb_dir: Path,
     topic: Topic,
     node: Node,
+    node_names: tuple[str, list[str]],
     relations: dict[str, list[str]],
     force: bool,
     leaf_to_folder: set[str],
 ) -> Action:
-    """Merge what the node brings into an existing topic's file, keeping its comments."""
+    """Merge what the node brings into an existing topic's file, keeping every untouched line.
+    List values in `changes` are the items to append."""
     path = f"{_folder_of(topic)}/index.md" if topic.id in leaf_to_folder else topic.source.file
-    title, aliases = names(node)
+    title, aliases = node_names
     changes: dict[str, Any] = {}
     keys = {name_key(topic.title), *(name_key(a) for a in topic.aliases)}
-    extra_aliases = [a for a in [title, *aliases] if name_key(a) not in keys]
-    if extra_aliases:
-        changes["aliases"] = [*topic.aliases, *dict.fromkeys(extra_aliases)]
-    first = " ".join(node.essence.split())
-    body = ""
-    if first and first != topic.essence:
+    extra: dict[str, str] = {}
+    for alias in (title, *aliases):
+        key = name_key(alias)
+        if key and key not in keys:
+            extra.setdefault(key, alias)
+    if extra:
+        changes["aliases"] = list(extra.values())
+    body = node.note
+    if node.essence.strip():
         essence, body, _ = essence_and_body(node)
-        changes["essence"] = essence
-    elif node.note:
-        body = node.note
+        if essence != " ".join(topic.essence.split()):
+            changes["essence"] = essence
     if node.year is not None and node.year != topic.year:
         changes["year"] = node.year
     for kind, targets in relations.items():
         have = getattr(topic, kind)
         more = [t for t in targets if t not in have and t != topic.id]
         if more:
-            changes[kind] = [*have, *more]
+            changes[kind] = more
     known_urls = {r.url for r in topic.references}
     new_refs = [r for r in _references(node.links, topic.title) if r["url"] not in known_urls]
     if new_refs:
@@ -480,31 +539,32 @@ def _update(
 
 
 def merge_file(text: str, changes: dict[str, Any], body: str | None, file: str) -> str:
-    """Set front-matter keys with ruamel.yaml's round trip (comments and layout kept); append
-    new references to the existing list; replace the body when given."""
-    from ruamel.yaml import YAML
+    """The file with `changes` merged into its front matter through the edit layer, which
+    re-emits only the changed keys and keeps every other byte: list values are appended to
+    the existing list (names on one line, references as one-line mappings), other values
+    replace. The body is replaced when given."""
 
-    lines = text.splitlines(keepends=True)
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-    if not lines or lines[0].strip() != "---" or end is None:
-        raise FomoError("no front matter to update", file=file, code="no-front-matter")
-    rt = YAML()
-    rt.preserve_quotes = True
-    rt.width = 100
-    meta = rt.load("".join(lines[1:end])) or {}
-    for key, value in changes.items():
-        if key == "references":
-            existing = meta.get("references")
+    def mutate(data: Any) -> None:
+        for key, value in changes.items():
+            existing = data.get(key)
+            if not isinstance(value, list):
+                data[key] = value
+                continue
+            items = [flow_map(v) if isinstance(v, dict) else v for v in value]
             if isinstance(existing, list):
-                existing.extend(value)
+                existing.extend(items)
+            elif key == "references":
+                data[key] = items
             else:
-                meta["references"] = value
-        else:
-            meta[key] = value
-    out = io.StringIO()
-    rt.dump(meta, out)
-    rest = "".join(lines[end + 1 :]) if body is None else body + "\n"
-    return "---\n" + out.getvalue() + "---\n" + rest
+                data[key] = flow_list(([existing] if isinstance(existing, str) else []) + items)
+
+    merged = rewrite_front_matter(text, file, mutate)
+    if body is None:
+        return merged
+    lines = merged.splitlines(keepends=True)
+    end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
+    closing = lines[end] if lines[end].endswith("\n") else lines[end] + "\n"
+    return "".join(lines[:end]) + closing + body + "\n"
 
 
 # ---- writing --------------------------------------------------------------------------------

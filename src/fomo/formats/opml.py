@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from fomo.errors import FomoError
 from fomo.formats.safe import parse_xml, xml_safe
 from fomo.formats.tree import Link, Node, display_title, join_note, split_note
+from fomo.kb.urls import is_web_url
 
 BINARY = False
 SUFFIXES = (".opml",)
@@ -97,5 +98,5 @@ def _fill(node: Node, element: ET.Element) -> None:
     if note:
         node.essence, node.note = split_note(note)
     url = element.get("url") or element.get("htmlUrl") or element.get("xmlUrl") or ""
-    if url.startswith(("http://", "https://")):
+    if is_web_url(url):
         node.links = [Link(url)]

@@ -13,6 +13,7 @@ from typing import Any
 from fomo.errors import FomoError
 from fomo.formats.safe import decode_text
 from fomo.formats.tree import Link, Node, display_title, split_note
+from fomo.kb.urls import is_web_url
 
 BINARY = False
 SUFFIXES = (".md", ".markdown")
@@ -70,7 +71,7 @@ def _inline(token: Any) -> tuple[str, str]:
             parts.append(child.content)
         elif child.type == "link_open" and not link:
             href = str(child.attrGet("href") or "")
-            link = href if href.startswith(("http://", "https://")) else ""
+            link = href if is_web_url(href) else ""
     return " ".join("".join(parts).split()), link
 
 

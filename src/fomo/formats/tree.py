@@ -85,23 +85,38 @@ def split_note(text: str) -> tuple[str, str]:
     return first.strip(), rest.strip("\n")
 
 
+def is_alias_word(word: str) -> bool:
+    """The one rule for an alias that may ride in a title's brackets, used both ways.
+
+    Short, space-free words with a capital or a digit ("DPO", "GPT-4", "LoRA"): so
+    'Attention (2017 paper)' and 'Adam (optimizer)' keep their titles whole on import, and an
+    alias that fails the rule (e.g. "n-gram") is never written into a title, where it could not
+    be read back."""
+    return bool(_ALIAS_WORD.match(word)) and any(c.isupper() or c.isdigit() for c in word)
+
+
 def split_title(text: str) -> tuple[str, list[str]]:
     """'Direct Preference Optimization (DPO)' -> ('Direct Preference Optimization', ['DPO']).
 
-    Only short, space-free words with a capital or digit in the brackets count as aliases, so
-    'Attention (2017 paper)' and 'Scaling (laws)' keep their titles whole."""
+    The tail splits only when every bracketed word passes `is_alias_word`."""
     match = _ALIAS_TAIL.match(text.strip())
     if not match:
         return text.strip(), []
     words = [w.strip() for w in match.group("aliases").split(",")]
-    if all(_ALIAS_WORD.match(w) and any(c.isupper() or c.isdigit() for c in w) for w in words):
+    if all(is_alias_word(w) for w in words):
         return match.group("title"), words
     return text.strip(), []
 
 
+def title_aliases(node: Node) -> list[str]:
+    """The aliases `display_title` writes into the title: exactly those `split_title` reads back."""
+    return [a for a in node.aliases if is_alias_word(a)]
+
+
 def display_title(node: Node) -> str:
-    """The title with aliases in brackets, for formats that have no alias field."""
-    good = [a for a in node.aliases if _ALIAS_WORD.match(a)]
+    """The title with aliases in brackets, for formats that have no alias field. Aliases that
+    could not be read back (lowercase, spaced) are left out: those formats cannot carry them."""
+    good = title_aliases(node)
     return f"{node.title} ({', '.join(good)})" if good else node.title
 
 

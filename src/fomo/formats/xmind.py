@@ -15,6 +15,7 @@ from typing import Any
 from fomo.errors import FomoError
 from fomo.formats.safe import decode_text, open_zip, parse_xml, read_member
 from fomo.formats.tree import Link, Node, join_note, split_note, walk
+from fomo.kb.urls import is_web_url
 
 BINARY = True
 SUFFIXES = (".xmind",)
@@ -22,10 +23,6 @@ _NS = "{urn:xmind:xmap:xmlns:content:2.0}"
 _XLINK = "{http://www.w3.org/1999/xlink}href"
 _KIND_TITLES = {"builds_on": "builds on", "alternative_to": "alternative to", "related": "related"}
 _TITLE_KINDS = {v: k for k, v in _KIND_TITLES.items()}
-
-
-def _web(url: str) -> bool:
-    return url.startswith(("http://", "https://"))
 
 
 # ---- export -------------------------------------------------------------------------------
@@ -155,7 +152,7 @@ def _fill_json(node: Node, topic: dict[str, Any]) -> None:
     if isinstance(text, str):
         node.essence, node.note = split_note(text)
     href = topic.get("href")
-    if isinstance(href, str) and _web(href):
+    if is_web_url(href):
         node.links = [Link(href)]
     labels = topic.get("labels")
     if isinstance(labels, list):
@@ -194,7 +191,7 @@ def _read_xml(content: bytes, file: str, warnings: list[str]) -> Node:
         if note:
             node.essence, node.note = split_note(note)
         href = element.get(_XLINK, "")
-        if _web(href):
+        if is_web_url(href):
             node.links = [Link(href)]
         node.aliases = [
             (label.text or "").strip()
