@@ -13,6 +13,8 @@
 - throughput: placements per second of each method (one process), target 200/s (lexical).
 
 --method lexical|semantic|both (default: both when the `semantic` extra is installed).
+--fit-known refits the "already known" model (KNOWN_WEIGHTS, KNOWN_BIAS, KNOWN_THRESHOLD) on
+the map itself (never on paraphrases.tsv): see fit_known.
 --fit refits the semantic method's feature weights (SEMANTIC_WEIGHTS in fomo/query/place.py):
 a conditional logit (softmax over each query's candidates) on the leave-one-out set, reported
 with 5-fold cross-validation so the fitted figure is not read off the data it was fitted on.
@@ -21,6 +23,7 @@ with 5-fold cross-validation so the fitted figure is not read off the data it wa
 from __future__ import annotations
 
 import argparse
+import random
 import re
 import sys
 import time
@@ -28,7 +31,13 @@ from pathlib import Path
 
 from fomo.kb.load import load
 from fomo.kb.location import bundled_kb
-from fomo.query.place import SEMANTIC_FEATURES, PlacementModel, semantic_available
+from fomo.query.place import (
+    KNOWN_FEATURES,
+    SEMANTIC_FEATURES,
+    STOPWORDS,
+    PlacementModel,
+    semantic_available,
+)
 
 HERE = Path(__file__).resolve().parent
 TARGET_TOP3, TARGET_TOP1, TARGET_DUP, TARGET_RATE = 0.85, 0.60, 0.90, 200.0
@@ -233,6 +242,117 @@ def fit(kb, model, folds: int = 5) -> None:
     print("  )")
 
 
+def rough_paraphrase(essence: str, seed: str, vocabulary: list[str]) -> str:
+    """A self-made paraphrase: each content word of an essence kept with probability 1/2, else
+    dropped or (half the time) swapped for a random content word of another essence."""
+    rnd = random.Random(seed)
+    out = []
+    for word in essence.split():
+        if word.lower() in STOPWORDS or rnd.random() < 0.5:
+            out.append(word)
+        elif rnd.random() < 0.5:
+            out.append(rnd.choice(vocabulary))
+    return " ".join(out)
+
+
+def known_rows(kb, model):
+    """(features, label, topic id, kind, vetoed) of the self-supervised "already known" data.
+
+    kind "pos": a rough paraphrase of a topic's essence, the topic present (label 1 when its
+    nearest topic is that topic); "neg": the same text with the topic left out (label 0);
+    "loo": the benchmark's leave-one-out queries (title + essence, leaf left out), label 0,
+    kept out of the fit and only used to choose the threshold."""
+    vocabulary = [
+        w
+        for t in kb.topics.values()
+        for w in (t.essence or "").split()
+        if w.lower() not in STOPWORDS
+    ]
+    rows = []
+
+    def add(title, body, gone, target, kind):
+        exclude = {model.position[gone]} if gone else set()
+        vector = model.query_vector(title, body)
+        found = model.known_features(vector, model.similarities(vector, exclude), exclude)
+        if found is None:
+            return
+        named = model.known_by_name(title, body, frozenset({gone} if gone else ()))
+        vetoed = named is not None or bool(model.novel_names(title))
+        label = int(kind == "pos" and model.ids[found[0]] == target)
+        rows.append((found[1], label, target, kind, vetoed, named is not None))
+
+    for topic in kb.topics.values():
+        if topic.essence:
+            text = rough_paraphrase(topic.essence, topic.id, vocabulary)
+            add(text, "", None, topic.id, "pos")
+            add(text, "", topic.id, topic.id, "neg")
+    for topic in leaves_of(kb):
+        add(topic.title, topic.essence, topic.id, topic.id, "loo")
+    return rows
+
+
+def logistic(x, y, l2: float = 1.0, steps: int = 50):
+    """L2-regularised logistic regression by Newton's method on standardised features;
+    returns (weights, bias) on the raw features."""
+    import numpy as np
+
+    mu, sd = x.mean(0), x.std(0) + 1e-9
+    z = np.hstack([(x - mu) / sd, np.ones((len(x), 1))])
+    w = np.zeros(z.shape[1])
+    penalty = np.full(z.shape[1], l2)
+    penalty[-1] = 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(z @ w)))
+        grad = z.T @ (p - y) + penalty * w
+        hess = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty + 1e-9)
+        w -= np.linalg.solve(hess, grad)
+    weights = w[:-1] / sd
+    return weights, float(w[-1] - (mu * weights).sum())
+
+
+def fit_known(kb, model, folds: int = 5, target: float = 0.095) -> None:
+    """Refit the "already known" model; print the cross-validated figures and the constants."""
+    import numpy as np
+
+    rows = known_rows(kb, model)
+    x = np.asarray([r[0] for r in rows])
+    y = np.asarray([r[1] for r in rows], dtype=float)
+    kind = np.asarray([r[3] for r in rows])
+    vetoed = np.asarray([r[4] for r in rows])
+    named = np.asarray([r[5] for r in rows])
+    topics = sorted({r[2] for r in rows})
+    fold_of = dict(
+        zip(topics, np.random.RandomState(0).randint(0, folds, len(topics)), strict=True)
+    )
+    fold = np.asarray([fold_of[r[2]] for r in rows])
+    fitted = kind != "loo"
+    cv = np.zeros(len(rows))
+    for f in range(folds):
+        w, b = logistic(x[fitted & (fold != f)], y[fitted & (fold != f)])
+        cv[fold == f] = 1 / (1 + np.exp(-(x[fold == f] @ w + b)))
+    loo, pos, neg = kind == "loo", kind == "pos", kind == "neg"
+    print(
+        f"\nfit-known: {pos.sum()} positives ({y[pos].mean():.1%} with the topic nearest), "
+        f"{neg.sum()} negatives; {loo.sum()} leave-one-out queries for the threshold only"
+    )
+
+    def false_known(t):
+        return (named | (~vetoed & (cv >= t)))[loo].mean()
+
+    threshold = min(t for t in [*np.unique(cv[loo]), 1.0] if false_known(t) <= target)
+    print(
+        f"  {folds}-fold cross-validated at threshold {threshold:.3f}: leave-one-out false "
+        f"'already known' {false_known(threshold):.1%} (name matches {named[loo].mean():.1%}), "
+        f"rough paraphrases recalled {(~vetoed & (cv >= threshold) & (y == 1))[pos].mean():.1%}, "
+        f"their left-out twins called known {(~vetoed & (cv >= threshold))[neg].mean():.1%}"
+    )
+    w, b = logistic(x[fitted], y[fitted])
+    print("  KNOWN_WEIGHTS = (")
+    for name, weight in zip(KNOWN_FEATURES, w, strict=True):
+        print(f"      {weight:.4f},  # {name}")
+    print(f"  )\n  KNOWN_BIAS = {b:.4f}\n  KNOWN_THRESHOLD = {threshold:.3f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kb", default=str(bundled_kb()), help="knowledge base (default bundled)")
@@ -245,6 +365,9 @@ def main() -> int:
     )
     parser.add_argument(
         "--fit", action="store_true", help="refit the semantic weights (prints them)"
+    )
+    parser.add_argument(
+        "--fit-known", action="store_true", help="refit the 'already known' model (prints it)"
     )
     parser.add_argument("--items", type=int, default=2000, help="placements timed per method")
     args = parser.parse_args()
@@ -259,7 +382,7 @@ def main() -> int:
     print(
         f"map: {len(kb)} topics ({args.kb}); lexical model built in {build_seconds * 1000:.0f} ms"
     )
-    if "semantic" in methods or args.fit:
+    if ("semantic" in methods and not args.fit_known) or args.fit:
         started = time.perf_counter()
         model.semantic()
         print(
@@ -268,6 +391,9 @@ def main() -> int:
         )
     if args.fit:
         fit(kb, model)
+        return 0
+    if args.fit_known:
+        fit_known(kb, model)
         return 0
     for m in methods:
         leave_one_out(loaded, model, m, args.misses)

@@ -10,6 +10,8 @@ import pytest
 from fomo.errors import FomoError
 from fomo.kb.load import load
 from fomo.query.place import (
+    KNOWN_FEATURES,
+    KNOWN_THRESHOLD,
     MAX_CHARS,
     PlacementModel,
     SemanticScorer,
@@ -295,3 +297,63 @@ def test_name_prefix_is_one_rule() -> None:
     assert name_prefix("Two words: x", max_words=1) is None
     assert name_prefix("No colon here") is None
     assert name_prefix("Line one\nsecond: x") is None
+
+
+LORA_WORDS = "trains small low-rank matrices added to frozen weight matrices"
+
+
+def _features(model: PlacementModel, text: str, gone: str = "") -> tuple[str, list[float]]:
+    exclude = {model.position[gone]} if gone else set()
+    vector = model.query_vector(text)
+    found = model.known_features(vector, model.similarities(vector, exclude), exclude)
+    assert found is not None
+    return model.ids[found[0]], found[1]
+
+
+def test_known_features_describe_the_nearest_topic(model: PlacementModel) -> None:
+    nearest, features = _features(model, LORA_WORDS)
+    assert nearest == "lora" and len(features) == len(KNOWN_FEATURES)
+    named = dict(zip(KNOWN_FEATURES, features, strict=True))
+    assert named["own_coverage"] == pytest.approx(1.0)  # every word is in LoRA's own text
+    assert named["family_coverage"] == 0.0
+    assert named["distinctive"] == 1.0 and named["category"] == 0.0
+    assert 0 < named["margin"] <= named["similarity"] <= 1
+
+
+def test_words_only_the_family_has_count_against_a_paraphrase(model: PlacementModel) -> None:
+    """With LoRA gone, the nearest topic is its sibling QLoRA: part of the query is covered only
+    by the family (the parent's "adapting ... weights"), the mark of a new sibling."""
+    nearest, features = _features(model, LORA_WORDS, gone="lora")
+    named = dict(zip(KNOWN_FEATURES, features, strict=True))
+    assert nearest == "qlora"
+    assert named["family_coverage"] > 0 and named["own_coverage"] < 0.5
+    assert model.known_probability(features) < KNOWN_THRESHOLD
+
+
+def test_a_paraphrase_is_known_only_while_its_topic_is_there(model: PlacementModel) -> None:
+    present = model.place(LORA_WORDS).existing
+    assert present is not None and (present.id, present.how) == ("lora", "paraphrase")
+    assert KNOWN_THRESHOLD <= present.score <= 1  # the score is the model's probability
+    assert model.place(LORA_WORDS, exclude={"lora"}).existing is None
+    kv = "keeping the keys and values of earlier tokens so decoding is faster"
+    assert model.place(kv, exclude={"kv-cache"}).existing is None
+
+
+def test_known_probability_rises_with_coverage_and_margin(model: PlacementModel) -> None:
+    _, base = _features(model, LORA_WORDS, gone="lora")
+    named = dict(zip(KNOWN_FEATURES, base, strict=True))
+    for feature in ("similarity", "margin", "own_coverage"):
+        better = [
+            f + 0.2 if name == feature else f for name, f in zip(KNOWN_FEATURES, base, strict=True)
+        ]
+        assert model.known_probability(better) > model.known_probability(base), feature
+    worse = [f + 0.2 if n == "family_coverage" else f for n, f in named.items()]
+    assert model.known_probability(worse) < model.known_probability(base)
+
+
+def test_a_new_name_is_never_a_paraphrase(model: PlacementModel) -> None:
+    """Every word but the unknown name is in LoRA's text: still new (the name veto)."""
+    text = "DoRA: weight-decomposed low-rank adaptation of frozen weights"
+    _, features = _features(model, text)
+    assert model.known_probability(features) >= KNOWN_THRESHOLD
+    assert model.place(text).existing is None
