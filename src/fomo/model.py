@@ -45,6 +45,7 @@ class Topic:
     aliases: list[str] = field(default_factory=list)
     order: int | None = None
     year: int | None = None
+    released: str | None = None  # "YYYY-MM": the month it came out
     paper: Paper | None = None
     builds_on: list[str] = field(default_factory=list)
     alternative_to: list[str] = field(default_factory=list)

@@ -456,3 +456,11 @@ def test_a_failing_change_in_a_batch_undoes_the_earlier_ones(starter_kb, monkeyp
         edit.apply([first, second], starter_kb)
     assert tree_hash(starter_kb) == before
     assert not (starter_kb / "map/basics/first-new.md").exists()
+
+
+def test_released_is_inserted_after_year_in_house_order() -> None:
+    def mutate(data: object) -> None:
+        edit._insert(data, "released", "2023-05")
+
+    lines = edit.rewrite_front_matter(ANNOTATED, "dpo.md", mutate).splitlines()
+    assert lines[lines.index("year: 2023") + 1] == "released: 2023-05"

@@ -3,7 +3,7 @@ import pytest
 from fomo.errors import FomoError
 from fomo.kb.load import load
 from fomo.kb.location import resolve_kb
-from tests.conftest import STARTER
+from tests.conftest import STARTER, topic_file
 
 
 def test_folder_tree_becomes_the_hierarchy(starter_kb) -> None:
@@ -55,3 +55,12 @@ def test_default_is_local_knowledge_then_bundled(tmp_path, monkeypatch, make_kb)
     assert (bundled / "map" / "index.md").is_file()
     make_kb(STARTER, name="knowledge")
     assert resolve_kb(None) == (tmp_path / "knowledge").resolve()
+
+
+def test_released_month_is_loaded_and_a_bad_one_is_dropped(make_kb) -> None:
+    files = dict(STARTER)
+    files["map/training/preferences/dpo.md"] = topic_file("DPO", "E.", released="2026-03")
+    files["map/basics/other.md"] = topic_file("Other", "E.", released="2026-13")
+    kb = load(make_kb(files)).kb
+    assert kb.topics["dpo"].released == "2026-03"
+    assert kb.topics["other"].released is None

@@ -165,3 +165,33 @@ def test_article_dates_and_links_are_checked(make_kb) -> None:
     found = findings_for(make_kb, {"sessions/01-training/a.md": article, SESSION: session})
     codes = {(f.code, f.line) for f in found if f.file == "sessions/01-training/a.md"}
     assert codes == {("bad-date", 3), ("unknown-link", 6)}
+
+
+@pytest.mark.parametrize("value", ["2026-03", "'2026-03'"])
+def test_released_month_is_accepted_and_agrees_with_year(make_kb, value: str) -> None:
+    found = findings_for(
+        make_kb,
+        {DPO: topic_file("Direct Preference Optimization", "E.", year="2026", released=value)},
+    )
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("2026-13", "bad-month"),
+        ("2026-3", "bad-month"),
+        ("2026-03-01", "bad-month"),
+        ("March", "bad-month"),
+        ("[2026]", "bad-month"),
+        ("1800-01", "bad-month"),
+        ("2025-03", "released-year-mismatch"),
+    ],
+)
+def test_released_must_be_a_real_month_in_year(make_kb, value: str, code: str) -> None:
+    found = findings_for(
+        make_kb,
+        {DPO: topic_file("Direct Preference Optimization", "E.", year="2026", released=value)},
+    )
+    assert [(f.code, f.file, f.line) for f in found] == [(code, DPO, 5)]
+    assert "released" in found[0].hint

@@ -16,6 +16,7 @@ from typing import Any
 from fomo.errors import FomoError
 from fomo.kb.index import Index, OutlineRow, open_index
 from fomo.kb.location import resolve_kb
+from fomo.kb.months import is_month
 from fomo.kb.records import ROOT_PARENT
 from fomo.model import Article, KnowledgeBase, Paper, Part, Reference, Session, Source, Topic
 
@@ -45,6 +46,11 @@ def as_int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def as_month(value: Any) -> str | None:
+    """A "YYYY-MM" month as written, or None when it is not one (the validator says why)."""
+    return value if isinstance(value, str) and is_month(value) else None
+
+
 def as_date(value: Any) -> dt.date | None:
     if isinstance(value, str):
         try:
@@ -66,6 +72,7 @@ def topic_from_record(path: str, record: dict[str, Any], root_id: str | None) ->
         aliases=as_list(meta.get("aliases")),
         order=as_int(meta.get("order")),
         year=as_int(meta.get("year")),
+        released=as_month(meta.get("released")),
         paper=Paper(
             title=as_text(paper.get("title")),
             year=as_int(paper.get("year")),

@@ -16,6 +16,7 @@ from typing import Any
 
 from fomo.kb.load import Loaded, build
 from fomo.kb.location import MAP_DIR
+from fomo.kb.months import is_month
 from fomo.kb.names import name_key
 from fomo.kb.urls import is_web_url
 from fomo.model import PART_STATUSES, REFERENCE_KINDS, TOPIC_STATUSES, KnowledgeBase
@@ -30,6 +31,7 @@ TOPIC_KEYS = (
     "essence",
     "order",
     "year",
+    "released",
     "paper",
     "builds_on",
     "alternative_to",
@@ -118,6 +120,42 @@ def _check_url(report: _Report, path: str, line: int, url: Any, what: str) -> No
         )
 
 
+def _check_released(
+    report: _Report, path: str, meta: dict[str, Any], at: int, this_year: int
+) -> None:
+    """`released: YYYY-MM`: a real month, not in the future's future, agreeing with `year`."""
+    released = meta.get("released")
+    if released is None:
+        return
+    if not isinstance(released, str) or not is_month(released):
+        report.add(
+            "bad-month",
+            path,
+            at,
+            f"released {released!r} is not a month",
+            "write released: YYYY-MM (a month, e.g. released: 2026-03), or leave it out",
+        )
+        return
+    released_year = int(released[:4])
+    year = meta.get("year")
+    if not EARLIEST_YEAR <= released_year <= this_year + 1:
+        report.add(
+            "bad-month",
+            path,
+            at,
+            f"released {released!r} is not plausible",
+            f"write released: YYYY-MM between {EARLIEST_YEAR} and {this_year + 1}, or leave it out",
+        )
+    elif isinstance(year, int) and not isinstance(year, bool) and year != released_year:
+        report.add(
+            "released-year-mismatch",
+            path,
+            at,
+            f"released {released} is not in year {year}",
+            f"make them agree: year: {released_year}, or released: {year}-MM",
+        )
+
+
 def _check_topic(report: _Report, path: str, record: dict[str, Any], this_year: int) -> None:
     meta, lines = record["meta"], record["lines"]
     line = lines.get
@@ -184,6 +222,7 @@ def _check_topic(report: _Report, path: str, record: dict[str, Any], this_year: 
             f"year {year!r} is not plausible",
             f"use a four-digit year between {EARLIEST_YEAR} and {this_year + 1}, or leave it out",
         )
+    _check_released(report, path, meta, line("released", 1), this_year)
     order = meta.get("order")
     if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
         report.add(
