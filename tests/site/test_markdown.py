@@ -104,3 +104,92 @@ def test_web_url_follows_the_one_link_rule(url: str) -> None:
     assert (web_url(url) is not None) == is_web_url(url)
     if web_url(url) is not None:
         assert web_url(url) == url.strip()
+
+
+ARTICLE_R = MarkdownRenderer(raw_html=True)
+
+
+def test_details_summary_after_blank_lines_and_on_the_opening_line() -> None:
+    html = render("<details markdown>\n\n<summary>References</summary>\n\n- one\n</details>\n").html
+    assert "<summary>References</summary>" in html and "Details" not in html
+    assert "<li>one</li>" in html and "&lt;summary" not in html
+    same_line = render("<details markdown><summary>Read *more*</summary>\n\nx\n</details>\n").html
+    assert "<summary>Read <em>more</em></summary>" in same_line
+
+
+def test_details_open_attribute_in_any_order() -> None:
+    assert "<details open" in render("<details open markdown>\nx\n</details>\n").html
+
+
+def test_leading_h1_is_taken_out_as_the_title() -> None:
+    out = ARTICLE_R.render("<!-- c -->\n# The *Title*\n\nText\n\n# Later\n", drop_title=True)
+    assert out.title == "The Title" and out.html.count("<h1") == 1 and "Later" in out.html
+    kept = ARTICLE_R.render("# The Title\n\nText\n")
+    assert kept.title is None and "<h1" in kept.html
+
+
+def test_heading_ids_follow_mkdocs_toc() -> None:
+    out = render(
+        "## 🚀 Launch plan\n\n## [Linked](https://a.org) `code` part\n\n## Launch plan\n\n"
+        "##### Deep one\n\n## !!!\n"
+    )
+    assert '<h2 id="launch-plan">' in out.html
+    assert '<h2 id="linked-code-part">' in out.html
+    assert '<h2 id="launch-plan_1">' in out.html
+    assert '<h5 id="deep-one">' in out.html  # every level gets an id, as in MkDocs
+    assert '<h2 id="_1">' in out.html  # an empty slug, as toc makes it
+    assert [a for _, a, _ in out.toc] == ["launch-plan", "linked-code-part", "launch-plan_1", "_1"]
+
+
+def test_toc_levels_follow_toc_depth() -> None:
+    out = MarkdownRenderer(toc_levels=(2, 2)).render("## A\n\n### B\n")
+    assert [a for _, a, _ in out.toc] == ["a"] and '<h3 id="b">' in out.html
+
+
+def test_article_raw_html_kept_and_sanitized() -> None:
+    html = ARTICLE_R.render(
+        '<p align="center"><img src="a.png" width="200" style="position:fixed;width:20px"></p>\n\n'
+        "Line<br>break <kbd>Ctrl</kbd> H<sub>2</sub>O\n\n<hr>\n\n"
+        '<img src=x onerror=alert(1)> <a href="javascript:alert(1)">j</a>\n\n'
+        "<script>alert(1)</script>\n\n<svg onload=alert(1)></svg>\n\n"
+        '<iframe src="https://a.org"></iframe>\n'
+    ).html
+    assert '<p align="center"><img src="a.png" width="200" style="width:20px"></p>' in html
+    assert "<br>" in html and "<kbd>Ctrl</kbd>" in html and "<sub>2</sub>" in html
+    assert "<hr>" in html and "&lt;" not in html
+    for bad in ("onerror", "javascript:", "<script", "alert(1)", "<svg", "onload", "<iframe"):
+        assert bad not in html
+
+
+def test_comments_vanish_also_after_a_table_in_center() -> None:
+    html = ARTICLE_R.render(
+        "<center>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n<!-- note -->\n</center>\n\n<!-- x -->\n"
+    ).html
+    assert "note" not in html and "<!--" not in html and "&lt;" not in html
+    assert html.count("<tr>") == 2 and "<center>" in html
+
+
+def test_topic_bodies_still_refuse_raw_html() -> None:
+    assert "&lt;center&gt;" in render("<center>x</center>\n").html
+
+
+def test_local_links_go_through_the_rewriter_with_their_lines() -> None:
+    seen: list[tuple[str, bool, int]] = []
+
+    def rewrite(url: str, image: bool, line: int) -> str | None:
+        seen.append((url, image, line))
+        return "new/" + url if image else None
+
+    html = ARTICLE_R.render(
+        "[p](other.md#x) [w](https://a.org) [s](#here)\n\n![i](img/a%20b.png)\n\n"
+        '<img src="pic.png">\n\n```\n![no](code.png)\n```\n',
+        links=rewrite,
+    ).html
+    assert seen == [("other.md#x", False, 0), ("img/a%20b.png", True, 2), ("pic.png", True, 4)]
+    assert 'src="new/img/a%20b.png"' in html and 'src="new/pic.png"' in html
+    assert 'href="other.md#x"' in html
+
+
+def test_mermaid_keeps_the_source_with_br_labels() -> None:
+    out = ARTICLE_R.render("```mermaid\ngraph LR\n  A[one<br>two] --> B\n```\n")
+    assert out.mermaid and "A[one&lt;br&gt;two] --&gt; B" in out.html
