@@ -58,11 +58,12 @@ TOPIC_ORDER = TOPIC_KEYS
 @dataclass
 class FileWrite:
     """One file's new text (`new` None deletes it); `old` None means the file must not exist.
-    `path` is relative to the knowledge base and is the path after the change's moves."""
+    `path` is relative to the knowledge base and is the path after the change's moves. `new`
+    may be bytes for a new binary file (an image an imported article shows)."""
 
     path: str
     old: str | None
-    new: str | None
+    new: str | bytes | None
 
 
 @dataclass
@@ -84,6 +85,9 @@ class Change:
         for source, target in self.moves:
             out += [f"rename from {source}\n", f"rename to {target}\n"]
         for write in self.writes:
+            if isinstance(write.new, bytes):
+                out.append(f"Binary file b/{write.path} added ({len(write.new)} bytes)\n")
+                continue
             old = (write.old or "").splitlines(keepends=True)
             new = (write.new or "").splitlines(keepends=True)
             before = "/dev/null" if write.old is None else f"a/{write.path}"
