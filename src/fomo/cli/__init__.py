@@ -36,6 +36,7 @@ COMMANDS = (
     "export",
     "build",
     "serve",
+    "annotate",
 )
 
 # Commands whose module name differs (`import` is a Python keyword).
