@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fomo.formats.tree import Node, display_title, walk
+from fomo.kb.schema import RELATION_LABELS
 
 BINARY = False
 SUFFIXES = (".dot", ".gv")
-_STYLE = {"builds_on": "builds on", "alternative_to": "alternative to", "related": "related"}
 
 
 def quote(text: str) -> str:
@@ -33,7 +33,7 @@ def write(root: Node) -> str:
         edges += [f"  {name} -> {quote(ids[id(child)])};" for child in node.children]
         edges += [
             f"  {name} -> {quote(target)} [style=dashed, constraint=false, "
-            f"label={quote(_STYLE.get(kind, kind))}];"
+            f"label={quote(RELATION_LABELS.get(kind, kind))}];"
             for kind, target in node.relations
             if target in known
         ]

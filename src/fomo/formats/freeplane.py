@@ -12,13 +12,13 @@ import xml.etree.ElementTree as ET
 from fomo.errors import FomoError
 from fomo.formats.safe import parse_xml, xml_safe
 from fomo.formats.tree import Link, Node, count, join_note, split_note
+from fomo.kb.schema import RELATION_LABELS
 from fomo.kb.urls import is_web_url
 
 BINARY = False
 INDENT_LIMIT = 2000
 SUFFIXES = (".mm",)
-_KIND_LABELS = {"builds_on": "builds on", "alternative_to": "alternative to", "related": "related"}
-_LABEL_KINDS = {v: k for k, v in _KIND_LABELS.items()}
+_LABEL_KINDS = {v: k for k, v in RELATION_LABELS.items()}
 _NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
 
 
@@ -49,7 +49,7 @@ def _element(node: Node, fallback: str) -> ET.Element:
             element,
             "arrowlink",
             DESTINATION=_xml_id(target),
-            MIDDLE_LABEL=_KIND_LABELS.get(kind, kind),
+            MIDDLE_LABEL=RELATION_LABELS.get(kind, kind),
             ENDARROW="Default",
         )
     return element

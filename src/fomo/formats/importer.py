@@ -25,7 +25,7 @@ from fomo.kb.names import name_key
 from fomo.kb.records import slugify
 from fomo.kb.urls import is_web_url
 from fomo.kb.validate import ESSENCE_LIMIT, ESSENCE_PLACEHOLDER, ID_PATTERN
-from fomo.model import KnowledgeBase, Topic
+from fomo.model import RELATION_KINDS, KnowledgeBase, Topic
 
 # Both start with the placeholder, so `check` asks a person to write or rewrite the essence.
 NO_ESSENCE = f"{ESSENCE_PLACEHOLDER} one sentence on what it is and why it exists"
@@ -455,7 +455,7 @@ def _create(
         meta["order"] = position
     if node.year is not None:
         meta["year"] = node.year
-    for kind in ("builds_on", "alternative_to", "related"):
+    for kind in RELATION_KINDS:
         if relations.get(kind):
             meta[kind] = relations[kind]
     references = _references(node.links, title)

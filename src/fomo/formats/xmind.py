@@ -15,14 +15,14 @@ from typing import Any
 from fomo.errors import FomoError
 from fomo.formats.safe import decode_text, open_zip, parse_xml, read_member
 from fomo.formats.tree import Link, Node, join_note, split_note, walk
+from fomo.kb.schema import RELATION_LABELS
 from fomo.kb.urls import is_web_url
 
 BINARY = True
 SUFFIXES = (".xmind",)
 _NS = "{urn:xmind:xmap:xmlns:content:2.0}"
 _XLINK = "{http://www.w3.org/1999/xlink}href"
-_KIND_TITLES = {"builds_on": "builds on", "alternative_to": "alternative to", "related": "related"}
-_TITLE_KINDS = {v: k for k, v in _KIND_TITLES.items()}
+_TITLE_KINDS = {v: k for k, v in RELATION_LABELS.items()}
 
 
 # ---- export -------------------------------------------------------------------------------
@@ -56,7 +56,7 @@ def write(root: Node) -> bytes:
                     "id": f"rel-{next(rel_counter)}",
                     "end1Id": topic["id"],
                     "end2Id": target,
-                    "title": _KIND_TITLES.get(kind, kind),
+                    "title": RELATION_LABELS.get(kind, kind),
                 }
             )
         if node.children:

@@ -23,8 +23,9 @@ from typing import Any
 
 from fomo.kb.location import MAP_DIR, SESSIONS_DIR, index_path
 from fomo.kb.names import name_key
+from fomo.kb.schema import LINK_KEYS, as_int
 
-SCHEMA_VERSION = 6  # bump when name keys or tables change
+SCHEMA_VERSION = 7  # bump when name keys or tables change
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -158,10 +159,6 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _order(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 class _Rows:
     """Rows for the derived tables, gathered during a sync and written with one executemany
     per table (per-file statements cost more than the FTS work itself on a first build)."""
@@ -179,7 +176,7 @@ class _Rows:
         title = _text(meta.get("title"))
         essence = _text(meta.get("essence"))
         self.topics.append(
-            (path, topic_id, record["parent"], title, _order(meta.get("order")), essence)
+            (path, topic_id, record["parent"], title, as_int(meta.get("order")), essence)
         )
         aliases = [a for a in _list(meta.get("aliases")) if isinstance(a, str)]
         names = {(name_key(topic_id), "id"), (name_key(title), "title")}
@@ -187,7 +184,7 @@ class _Rows:
         self.names.extend((key, topic_id, path, kind) for key, kind in names if key)
         self.relations.extend(
             (path, topic_id, kind, target)
-            for kind in ("builds_on", "alternative_to", "related", "also_under")
+            for kind in LINK_KEYS
             for target in _list(meta.get(kind))
             if isinstance(target, str)
         )

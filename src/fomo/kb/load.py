@@ -7,17 +7,17 @@ read at all, since every later answer would silently miss them.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fomo.errors import FomoError
+from fomo.kb import schema
 from fomo.kb.index import Index, OutlineRow, open_index
 from fomo.kb.location import resolve_kb
-from fomo.kb.months import is_month
 from fomo.kb.records import ROOT_PARENT
+from fomo.kb.schema import as_int, as_list, as_text
 from fomo.model import Article, KnowledgeBase, Paper, Part, Reference, Session, Source, Topic
 
 
@@ -30,49 +30,18 @@ class Loaded:
     index: Index
 
 
-def as_text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
-
-
-def as_list(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [str(v) for v in value if isinstance(v, (str, int, float)) and str(v).strip()]
-    return []
-
-
-def as_int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def as_month(value: Any) -> str | None:
-    """A "YYYY-MM" month as written, or None when it is not one (the validator says why)."""
-    return value if isinstance(value, str) and is_month(value) else None
-
-
-def as_date(value: Any) -> dt.date | None:
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
-
-
 def topic_from_record(path: str, record: dict[str, Any], root_id: str | None) -> Topic:
     meta = record["meta"]
+    values = schema.read_simple(schema.TOPIC, meta)
     paper = meta.get("paper")
     parent = record.get("parent")
+    references = meta.get("references")
+    values["title"] = values["title"] or record["id"]
+    values["essence"] = values["essence"] or ""
     return Topic(
+        **values,
         id=record["id"],
-        title=as_text(meta.get("title")) or record["id"],
-        essence=as_text(meta.get("essence")),
         parent=root_id if parent == ROOT_PARENT else parent,
-        aliases=as_list(meta.get("aliases")),
-        order=as_int(meta.get("order")),
-        year=as_int(meta.get("year")),
-        released=as_month(meta.get("released")),
         paper=Paper(
             title=as_text(paper.get("title")),
             year=as_int(paper.get("year")),
@@ -80,24 +49,16 @@ def topic_from_record(path: str, record: dict[str, Any], root_id: str | None) ->
         )
         if isinstance(paper, dict) and as_text(paper.get("title"))
         else None,
-        builds_on=as_list(meta.get("builds_on")),
-        alternative_to=as_list(meta.get("alternative_to")),
-        related=as_list(meta.get("related")),
-        also_under=as_list(meta.get("also_under")),
-        tags=as_list(meta.get("tags")),
-        status=as_text(meta.get("status")) or None,
-        added=as_date(meta.get("added")),
-        reviewed=as_date(meta.get("reviewed")),
         references=[
             Reference(
                 title=as_text(r.get("title")) or as_text(r.get("url")),
                 url=as_text(r.get("url")),
                 kind=as_text(r.get("kind")) or "docs",
             )
-            for r in meta.get("references") or []
+            for r in references
             if isinstance(r, dict) and as_text(r.get("url"))
         ]
-        if isinstance(meta.get("references"), list)
+        if isinstance(references, list)
         else [],
         body=record.get("body", ""),
         source=Source(path, 1),
@@ -114,18 +75,11 @@ def session_from_record(path: str, record: dict[str, Any]) -> Session:
     for position, raw in enumerate(raw_parts, start=1):
         if not isinstance(raw, dict):
             continue
-        parts.append(
-            Part(
-                number=as_int(raw.get("number")) or position,
-                title=as_text(raw.get("title")),
-                topics=as_list(raw.get("topics")),
-                status=as_text(raw.get("status")) or "open",
-                author=as_text(raw.get("author")) or None,
-                article=as_text(raw.get("article")) or None,
-                video=as_text(raw.get("video")) or None,
-                seminar=as_date(raw.get("seminar")),
-            )
-        )
+        values = schema.read_simple(schema.PART, raw)
+        values["number"] = values["number"] or position
+        values["title"] = values["title"] or ""
+        values["status"] = values["status"] or "open"
+        parts.append(Part(**values))
     return Session(
         number=number,
         slug=slug or folder,
@@ -148,14 +102,15 @@ def article_from_record(path: str, record: dict[str, Any], sessions: list[Sessio
         for part in session.parts:
             if part.article == name:
                 part_number = part.number
+    values = schema.read_simple(schema.ARTICLE, meta)
     return Article(
         path=path,
-        title=as_text(meta.get("title")) or name,
+        title=values["title"] or name,
         body=record.get("body", ""),
-        author=as_text(meta.get("author")) or None,
-        published=as_date(meta.get("published")),
-        topics=as_list(meta.get("topics")),
-        status=as_text(meta.get("status")) or None,
+        author=values["author"],
+        published=values["published"],
+        topics=values["topics"],
+        status=values["status"],
         session=session_number,
         part=part_number,
     )
@@ -278,11 +233,7 @@ def build_neighbourhood(index: Index, topic_id: str) -> KnowledgeBase:
         rows.setdefault(row.id, row)
     record = index.record(current.path) or {}
     meta = record.get("meta", {})
-    linked = {
-        target
-        for key in ("builds_on", "alternative_to", "related", "also_under")
-        for target in as_list(meta.get(key))
-    }
+    linked = {target for key in schema.LINK_KEYS for target in as_list(meta.get(key))}
     linked |= {source for _, source in index.incoming(topic_id)}
     for linked_id in linked - rows.keys():
         for row in index.outline_of("id=? LIMIT 1", (linked_id,)):

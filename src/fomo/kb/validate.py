@@ -14,39 +14,21 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from fomo.kb import schema
 from fomo.kb.load import Loaded, build
 from fomo.kb.location import MAP_DIR
-from fomo.kb.months import is_month
 from fomo.kb.names import name_key
+from fomo.kb.schema import EARLIEST_YEAR, INT_LIMIT, Field, is_date, is_int, is_month
 from fomo.kb.urls import is_web_url
-from fomo.model import PART_STATUSES, REFERENCE_KINDS, TOPIC_STATUSES, KnowledgeBase
+from fomo.model import REFERENCE_KINDS, KnowledgeBase
 
 ESSENCE_LIMIT = 200
-EARLIEST_YEAR = 1940
 # Essences written by importers and `ingest --apply` until a person writes one; `check` flags them.
 ESSENCE_PLACEHOLDER = "TODO:"
-TOPIC_KEYS = (
-    "title",
-    "aliases",
-    "essence",
-    "order",
-    "year",
-    "released",
-    "paper",
-    "builds_on",
-    "alternative_to",
-    "related",
-    "also_under",
-    "tags",
-    "status",
-    "added",
-    "reviewed",
-    "references",
-)
-SESSION_KEYS = ("title", "summary", "audience", "parts")
-PART_KEYS = ("number", "title", "topics", "status", "author", "article", "video", "seminar")
-ARTICLE_KEYS = ("title", "author", "published", "topics", "status", "summary", "tags")
-LIST_KEYS = ("aliases", "builds_on", "alternative_to", "related", "also_under", "tags")
+TOPIC_KEYS = schema.order(schema.TOPIC)
+SESSION_KEYS = schema.order(schema.SESSION)
+PART_KEYS = schema.order(schema.PART)
+ARTICLE_KEYS = schema.order(schema.ARTICLE)
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -87,16 +69,6 @@ class _Report:
         return after
 
 
-def _is_date(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return False
-    return True
-
-
 def _check_keys(
     report: _Report, path: str, meta: dict[str, Any], lines: dict[str, int], allowed: Iterable[str]
 ) -> None:
@@ -120,21 +92,135 @@ def _check_url(report: _Report, path: str, line: int, url: Any, what: str) -> No
         )
 
 
-def _check_released(
-    report: _Report, path: str, meta: dict[str, Any], at: int, this_year: int
-) -> None:
-    """`released: YYYY-MM`: a real month, not in the future's future, agreeing with `year`."""
-    released = meta.get("released")
-    if released is None:
+def _where(spec: Field, what: str) -> str:
+    return f"{what} {spec.name!r}" if what else f"{spec.name!r}"
+
+
+def _check_text(report: _Report, path: str, at: int, spec: Field, value: Any, what: str) -> None:
+    if spec.required and (not isinstance(value, str) or not value.strip()):
+        report.add(
+            f"missing-{spec.name}",
+            path,
+            at,
+            f"'{spec.name}' is missing or empty",
+            f"add '{spec.name}: ...' to the front matter"
+            + (" (one sentence: what it is and why it exists)" if spec.name == "essence" else ""),
+        )
+    elif value is not None and not isinstance(value, str):
+        report.add(
+            "bad-type",
+            path,
+            at,
+            f"{_where(spec, what)} must be text, not {type(value).__name__}",
+            f'write {spec.name}: "..." (quote it if it looks like a number or a date)',
+        )
+
+
+def _check_names(report: _Report, path: str, at: int, spec: Field, value: Any, what: str) -> None:
+    if value is not None and not (
+        isinstance(value, list) and all(isinstance(v, str) for v in value)
+    ):
+        report.add(
+            "bad-type",
+            path,
+            at,
+            f"{_where(spec, what)} must be a list of names",
+            f"write {spec.name}: [first, second]",
+        )
+
+
+def _check_int(report: _Report, path: str, at: int, spec: Field, value: Any, what: str) -> None:
+    if value is None:
         return
-    if not isinstance(released, str) or not is_month(released):
+    if not is_int(value):
+        report.add(
+            "bad-type",
+            path,
+            at,
+            f"{_where(spec, what)} must be a whole number",
+            f"write {spec.name}: 3",
+        )
+    elif abs(value) > INT_LIMIT:
+        report.add(
+            "bad-number",
+            path,
+            at,
+            f"{_where(spec, what)} is out of range: {value}",
+            f"use a whole number between -{INT_LIMIT:_} and {INT_LIMIT:_}".replace("_", ","),
+        )
+
+
+def _check_year(report: _Report, path: str, at: int, spec: Field, value: Any, what: str) -> None:
+    if value is not None and not is_int(value):
+        report.add(
+            "bad-year",
+            path,
+            at,
+            f"year {value!r} is not plausible",
+            f"use a four-digit year from {EARLIEST_YEAR} on, or leave it out",
+        )
+
+
+def _check_month(report: _Report, path: str, at: int, spec: Field, value: Any, what: str) -> None:
+    if value is not None and not (isinstance(value, str) and is_month(value)):
         report.add(
             "bad-month",
             path,
             at,
-            f"released {released!r} is not a month",
-            "write released: YYYY-MM (a month, e.g. released: 2026-03), or leave it out",
+            f"{spec.name} {value!r} is not a month",
+            f"write {spec.name}: YYYY-MM (a month, e.g. {spec.name}: 2026-03), or leave it out",
         )
+
+
+def _check_date(report: _Report, path: str, at: int, spec: Field, value: Any, what: str) -> None:
+    if value is not None and not is_date(value):
+        report.add(
+            "bad-date",
+            path,
+            at,
+            f"{_where(spec, what)} is not a date: {value!r}",
+            f"write {spec.name}: YYYY-MM-DD, e.g. {spec.name}: {dt.date.today().isoformat()}",
+        )
+
+
+def _check_choice(report: _Report, path: str, at: int, spec: Field, value: Any, what: str) -> None:
+    if value is not None and value not in spec.allowed:
+        report.add(
+            "bad-status" if spec.name == "status" else "bad-value",
+            path,
+            at,
+            f"{what + ' ' if what else ''}{spec.name} {value!r} is unknown",
+            "use one of: " + ", ".join(spec.allowed),
+        )
+
+
+def _check_url_field(
+    report: _Report, path: str, at: int, spec: Field, value: Any, what: str
+) -> None:
+    if value is not None:
+        _check_url(report, path, at, value, spec.name)
+
+
+# Judges of a raw value by schema type; paper, references and parts have their own below.
+_CHECKS = {
+    "text": _check_text,
+    "names": _check_names,
+    "ids": _check_names,
+    "int": _check_int,
+    "year": _check_year,
+    "month": _check_month,
+    "date": _check_date,
+    "choice": _check_choice,
+    "url": _check_url_field,
+}
+
+
+def _check_released(
+    report: _Report, path: str, meta: dict[str, Any], at: int, this_year: int
+) -> None:
+    """`released: YYYY-MM` (its form is judged with the other fields): plausible, and in `year`."""
+    released = meta.get("released")
+    if not isinstance(released, str) or not is_month(released):
         return
     released_year = int(released[:4])
     year = meta.get("year")
@@ -168,17 +254,7 @@ def _check_topic(report: _Report, path: str, record: dict[str, Any], this_year: 
             f"rename the file or folder to '{re.sub('[^a-z0-9]+', '-', record['id'].lower())}'",
         )
     _check_keys(report, path, meta, lines, TOPIC_KEYS)
-    for key in ("title", "essence"):
-        value = meta.get(key)
-        if not isinstance(value, str) or not value.strip():
-            report.add(
-                f"missing-{key}",
-                path,
-                line(key, 1),
-                f"'{key}' is missing or empty",
-                f"add '{key}: ...' to the front matter"
-                + (" (one sentence: what it is and why it exists)" if key == "essence" else ""),
-            )
+    _check_fields(report, path, schema.TOPIC, meta, lambda key: line(key, 1), "")
     essence = meta.get("essence")
     if isinstance(essence, str):
         if len(essence) > ESSENCE_LIMIT:
@@ -197,24 +273,8 @@ def _check_topic(report: _Report, path: str, record: dict[str, Any], this_year: 
                 "essence is still a placeholder",
                 "write one sentence in your own words: what it is and why it exists",
             )
-    for key in LIST_KEYS:
-        value = meta.get(key)
-        if value is not None and not (
-            isinstance(value, list) and all(isinstance(v, str) for v in value)
-        ):
-            report.add(
-                "bad-type",
-                path,
-                line(key, 1),
-                f"'{key}' must be a list of names",
-                f"write {key}: [first, second]",
-            )
     year = meta.get("year")
-    if year is not None and (
-        not isinstance(year, int)
-        or isinstance(year, bool)
-        or not EARLIEST_YEAR <= year <= this_year + 1
-    ):
+    if year is not None and is_int(year) and not EARLIEST_YEAR <= year <= this_year + 1:
         report.add(
             "bad-year",
             path,
@@ -223,30 +283,6 @@ def _check_topic(report: _Report, path: str, record: dict[str, Any], this_year: 
             f"use a four-digit year between {EARLIEST_YEAR} and {this_year + 1}, or leave it out",
         )
     _check_released(report, path, meta, line("released", 1), this_year)
-    order = meta.get("order")
-    if order is not None and (not isinstance(order, int) or isinstance(order, bool)):
-        report.add(
-            "bad-type", path, line("order", 1), "'order' must be a whole number", "write order: 3"
-        )
-    for key in ("added", "reviewed"):
-        value = meta.get(key)
-        if value is not None and not _is_date(value):
-            report.add(
-                "bad-date",
-                path,
-                line(key, 1),
-                f"'{key}' is not a date: {value!r}",
-                f"write {key}: YYYY-MM-DD, e.g. {key}: {dt.date.today().isoformat()}",
-            )
-    status = meta.get("status")
-    if status is not None and status not in TOPIC_STATUSES:
-        report.add(
-            "bad-status",
-            path,
-            line("status", 1),
-            f"status {status!r} is unknown",
-            "use one of: " + ", ".join(TOPIC_STATUSES),
-        )
     paper = meta.get("paper")
     if paper is not None:
         if not isinstance(paper, dict) or not isinstance(paper.get("title"), str):
@@ -437,45 +473,101 @@ def _check_cycles(
             visit(topic_id)
 
 
+def _check_ids_exist(
+    report: _Report, path: str, at: int, value: Any, kb: KnowledgeBase, what: str, known: set[str]
+) -> None:
+    """Each string in a `topics` list must name a topic (other items are bad-type already);
+    ids of topic files that did not load are left to those files' own findings."""
+    for topic_id in value if isinstance(value, list) else []:
+        if not isinstance(topic_id, str) or topic_id in kb or topic_id in known:
+            continue
+        close = difflib.get_close_matches(topic_id, list(kb.topics), n=1)
+        report.add(
+            "unknown-topic",
+            path,
+            report.line_of(path, topic_id, at),
+            f"{what} names topic '{topic_id}', which does not exist",
+            f"did you mean '{close[0]}'?" if close else "use an id from `fomo tree`",
+        )
+
+
+def _check_fields(
+    report: _Report,
+    path: str,
+    fields: tuple[Field, ...],
+    values: dict[str, Any],
+    at: Any,
+    what: str,
+) -> None:
+    """Every simple field of `values` judged by its schema type; `at(key)` gives its line."""
+    for spec in fields:
+        if spec.type in _CHECKS and (spec.name in values or spec.required):
+            _CHECKS[spec.type](report, path, at(spec.name), spec, values.get(spec.name), what)
+
+
+def _check_article(
+    report: _Report, path: str, record: dict[str, Any], kb: KnowledgeBase, known: set[str]
+) -> None:
+    meta, lines = record["meta"], record["lines"]
+    _check_keys(report, path, meta, lines, ARTICLE_KEYS)
+    _check_fields(report, path, schema.ARTICLE, meta, lambda key: lines.get(key, 1), "")
+    _check_links(report, path, record["body"], record.get("body_line", 1), kb)
+    _check_ids_exist(report, path, 1, meta.get("topics"), kb, "article", known)
+
+
+def _check_part(
+    report: _Report,
+    path: str,
+    part: dict[str, Any],
+    start: int,
+    root: Path,
+    kb: KnowledgeBase,
+    known: set[str],
+) -> None:
+    folder = path.rsplit("/", 1)[0]
+    title = part.get("title") if isinstance(part.get("title"), str) else None
+    at = report.line_of(path, str(title or part.get("number")), start)
+    for key in part:
+        if key not in PART_KEYS:
+            close = difflib.get_close_matches(str(key), PART_KEYS, n=1, cutoff=0.6)
+            report.add(
+                "unknown-key",
+                path,
+                report.line_of(path, str(key), at),
+                f"unknown part key '{key}'",
+                f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(PART_KEYS),
+            )
+    _check_fields(
+        report, path, schema.PART, part, lambda key: report.line_of(path, key, at), "part"
+    )
+    _check_ids_exist(report, path, at, part.get("topics"), kb, "part", known)
+    article = part.get("article")
+    if isinstance(article, str) and not (root / folder / article).is_file():
+        report.add(
+            "missing-article",
+            path,
+            report.line_of(path, article, at),
+            f"part names article '{article}', which is not in {folder}/",
+            "create the file (`fomo new-article`) or fix the name",
+        )
+
+
 def _check_sessions(
-    report: _Report, records: list[tuple[str, dict[str, Any]]], kb: KnowledgeBase, root: Path
+    report: _Report,
+    records: list[tuple[str, dict[str, Any]]],
+    kb: KnowledgeBase,
+    root: Path,
+    known: set[str],
 ) -> None:
     for path, record in records:
         meta, lines = record["meta"], record["lines"]
         if record["kind"] == "article":
-            _check_keys(report, path, meta, lines, ARTICLE_KEYS)
-            if meta.get("published") is not None and not _is_date(meta["published"]):
-                report.add(
-                    "bad-date",
-                    path,
-                    lines.get("published", 1),
-                    f"'published' is not a date: {meta['published']!r}",
-                    "write published: YYYY-MM-DD",
-                )
-            _check_links(report, path, record["body"], record.get("body_line", 1), kb)
-            for topic_id in (
-                meta.get("topics") or [] if isinstance(meta.get("topics"), list) else []
-            ):
-                if topic_id not in kb:
-                    report.add(
-                        "unknown-topic",
-                        path,
-                        report.line_of(path, str(topic_id), 1),
-                        f"article names topic '{topic_id}', which does not exist",
-                        "use an id from `fomo tree`",
-                    )
+            _check_article(report, path, record, kb, known)
             continue
         if record["kind"] != "session":
             continue
         _check_keys(report, path, meta, lines, SESSION_KEYS)
-        if not isinstance(meta.get("title"), str) or not meta["title"].strip():
-            report.add(
-                "missing-title",
-                path,
-                lines.get("title", 1),
-                "session has no title",
-                "add 'title: ...'",
-            )
+        _check_fields(report, path, schema.SESSION, meta, lambda k, at=lines: at.get(k, 1), "")
         parts = meta.get("parts")
         if parts is not None and not isinstance(parts, list):
             report.add(
@@ -486,7 +578,6 @@ def _check_sessions(
                 "write parts: as a list of {number, title, topics, status}",
             )
             continue
-        folder = path.rsplit("/", 1)[0]
         for part in parts or []:
             start = lines.get("parts", 1)
             if not isinstance(part, dict):
@@ -498,58 +589,7 @@ def _check_sessions(
                     "write - {number: 1, title: ..., topics: [...]}",
                 )
                 continue
-            at = report.line_of(path, str(part.get("title") or part.get("number")), start)
-            for key in part:
-                if key not in PART_KEYS:
-                    close = difflib.get_close_matches(key, PART_KEYS, n=1, cutoff=0.6)
-                    report.add(
-                        "unknown-key",
-                        path,
-                        report.line_of(path, key, at),
-                        f"unknown part key '{key}'",
-                        f"did you mean '{close[0]}'?"
-                        if close
-                        else "allowed: " + ", ".join(PART_KEYS),
-                    )
-            topics = part.get("topics") if isinstance(part.get("topics"), list) else []
-            for topic_id in topics:
-                if topic_id not in kb:
-                    close = difflib.get_close_matches(str(topic_id), list(kb.topics), n=1)
-                    report.add(
-                        "unknown-topic",
-                        path,
-                        report.line_of(path, str(topic_id), at),
-                        f"part names topic '{topic_id}', which does not exist",
-                        f"did you mean '{close[0]}'?" if close else "use an id from `fomo tree`",
-                    )
-            status = part.get("status", "open")
-            if status not in PART_STATUSES:
-                report.add(
-                    "bad-status",
-                    path,
-                    report.line_of(path, str(status), at),
-                    f"part status {status!r} is unknown",
-                    "use one of: " + ", ".join(PART_STATUSES),
-                )
-            article = part.get("article")
-            if article is not None and not (root / folder / str(article)).is_file():
-                report.add(
-                    "missing-article",
-                    path,
-                    report.line_of(path, str(article), at),
-                    f"part names article '{article}', which is not in {folder}/",
-                    "create the file (`fomo new-article`) or fix the name",
-                )
-            if part.get("seminar") is not None and not _is_date(part.get("seminar")):
-                report.add(
-                    "bad-date",
-                    path,
-                    report.line_of(path, "seminar", at),
-                    "seminar is not a date",
-                    "write seminar: YYYY-MM-DD",
-                )
-            if part.get("video") is not None:
-                _check_url(report, path, report.line_of(path, "video", at), part["video"], "video")
+            _check_part(report, path, part, start, root, kb, known)
 
 
 def check_topic_record(path: str, record: dict[str, Any], root: Path) -> list[Finding]:
@@ -576,5 +616,6 @@ def check(loaded: Loaded, today: dt.date | None = None) -> list[Finding]:
         _check_topic(report, path, record, this_year)
     kb = build(loaded.index, strict=False)
     _check_tree(report, topic_records, kb, loaded.index.dirs())
-    _check_sessions(report, readable, kb, loaded.root)
+    known = {str(r.get("id")) for _, r in records if r.get("kind") == "topic"}
+    _check_sessions(report, readable, kb, loaded.root, known)
     return sorted(report.findings, key=lambda f: (f.file, f.line, f.code))
