@@ -11,6 +11,12 @@
 - duplicate detection: each line of benchmarks/paraphrases.tsv (hand-written before tuning) must
   come back as "already known as" its topic.
 - throughput: placements per second of each method (one process), target 200/s (lexical).
+- off-topic: each title of benchmarks/offtopic.txt (other fields, written before the rule
+  changed) must be reported unrelated (target 95%) and never "already known"; alongside, the
+  share of left-out LLM topics wrongly reported unrelated (should stay near 0).
+- ingest by citation: a feed of every arXiv link the map cites, mixed with as many made-up new
+  arXiv ids, through `ingest.triage`: cited papers found known as their topic (target 100%),
+  new ones not known.
 
 --method lexical|semantic|both (default: both when the `semantic` extra is installed).
 --fit-known refits the "already known" model (KNOWN_WEIGHTS, KNOWN_BIAS, KNOWN_THRESHOLD) on
@@ -41,6 +47,7 @@ from fomo.query.place import (
 
 HERE = Path(__file__).resolve().parent
 TARGET_TOP3, TARGET_TOP1, TARGET_DUP, TARGET_RATE = 0.85, 0.60, 0.90, 200.0
+TARGET_OFFTOPIC = 0.95
 
 
 def fts_parent_ranking(loaded, topic, limit: int = 10) -> list[str]:
@@ -68,6 +75,7 @@ def leave_one_out(loaded, model, method: str, misses: bool) -> None:
     leaves = leaves_of(kb)
     hits = {"p1": 0, "p3": 0, "g1": 0, "g3": 0, "gs1": 0, "gs3": 0, "a1": 0, "a3": 0}
     false_known = 0
+    called_unrelated = 0
     missed = []
     for topic in leaves:
         parent = topic.parent
@@ -75,6 +83,7 @@ def leave_one_out(loaded, model, method: str, misses: bool) -> None:
         placed = model.place(topic.title, topic.essence, top=3, exclude={topic.id}, method=method)
         ids = [c.id for c in placed.candidates]
         false_known += placed.existing is not None
+        called_unrelated += placed.unrelated
         hits["p1"] += ids[:1] == [parent]
         hits["p3"] += parent in ids[:3]
         if not ids[:1] or ids[0] != parent:
@@ -111,6 +120,7 @@ def leave_one_out(loaded, model, method: str, misses: bool) -> None:
         f"top-3 {p3 / a3 if a3 else float('inf'):.2f}x)"
     )
     print(f"  false 'already known' on removed topics: {false_known / n:6.1%}")
+    print(f"  removed LLM topics reported unrelated:   {called_unrelated / n:6.1%}")
     if misses:
         for topic_id, parent, ids in missed:
             print(f"    miss {topic_id}: parent {parent}, got {ids}")
@@ -148,6 +158,57 @@ def duplicates(kb, model, method: str, misses: bool) -> None:
     if misses:
         for text, expected, found, best in wrong:
             print(f"    miss {expected}: got {found} (nearest {best}) <- {text}")
+
+
+def offtopic(model, method: str, misses: bool) -> None:
+    titles = [
+        line.strip()
+        for line in (HERE / "offtopic.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    unrelated, known, wrong = 0, 0, []
+    for title in titles:
+        placed = model.place(title, top=3, method=method)
+        unrelated += placed.unrelated
+        known += placed.existing is not None
+        if not placed.unrelated:
+            best = placed.existing.id if placed.existing else (placed.candidates or [None])[0]
+            wrong.append((title, getattr(best, "id", best)))
+    n = max(len(titles), 1)
+    print(f"\n[{method}] off-topic titles ({len(titles)}, benchmarks/offtopic.txt)")
+    print(
+        f"  reported unrelated {unrelated / n:6.1%}  (target {TARGET_OFFTOPIC:.0%}, ratio "
+        f"{unrelated / n / TARGET_OFFTOPIC:.2f}); 'already known' {known / n:6.1%}"
+    )
+    if misses:
+        for title, best in wrong:
+            print(f"    not unrelated: {title} -> {best}")
+
+
+def ingest_citations(kb, model) -> None:
+    from fomo.ingest.items import Item
+    from fomo.ingest.triage import KNOWN, cited, triage
+
+    by_id = {key[6:]: tid for key, tid in cited(kb).items() if key.startswith("arxiv:")}
+    items = [Item(f"arXiv {pid}", url=f"https://arxiv.org/abs/{pid}") for pid in sorted(by_id)]
+    made_up = [
+        Item(f"arXiv 2999.{n:05d}", url=f"https://arxiv.org/abs/2999.{n:05d}")
+        for n in range(len(items))
+    ]
+    started = time.perf_counter()
+    verdicts = triage(model, items + made_up)
+    seconds = time.perf_counter() - started
+    found = sum(
+        v.status == KNOWN and v.existing.id == by_id[v.item.url.rsplit("/", 1)[1]]
+        for v in verdicts[: len(items)]
+    )
+    false = sum(v.status == KNOWN for v in verdicts[len(items) :])
+    n = max(len(items), 1)
+    print(f"\ningest: {len(items)} cited arXiv links + {len(made_up)} new ones ({seconds:.2f} s)")
+    print(
+        f"  cited found known as their topic {found / n:6.1%} (target 100%, ratio {found / n:.2f}); "
+        f"new ones called known {false / max(len(made_up), 1):6.1%}"
+    )
 
 
 def throughput(kb, model, method: str, items: int) -> None:
@@ -398,7 +459,9 @@ def main() -> int:
     for m in methods:
         leave_one_out(loaded, model, m, args.misses)
         duplicates(kb, model, m, args.misses)
+        offtopic(model, m, args.misses)
         throughput(kb, model, m, args.items)
+    ingest_citations(kb, model)
     return 0
 
 

@@ -48,19 +48,22 @@ def test_where_text_and_json(capsys, starter_kb) -> None:
     assert [c["id"] for c in data["path"]][-2:] == ["preferences", "dpo"]
 
 
-def test_where_unknown_exits_1_with_suggestions(capsys, starter_kb) -> None:
-    code, _, err = run(capsys, "where", "tokenizashun", "--kb", str(starter_kb))
+def test_where_unknown_exits_1_with_the_closest_names(capsys, starter_kb) -> None:
+    code, out, _ = run(capsys, "where", "tokenizashun", "--kb", str(starter_kb))
     assert code == 1
-    assert "did you mean" in err and "Tokenization" in err
+    assert "closest matches" in out and "Tokenization" in out
 
 
 def test_tree_text_depth_and_json(capsys, starter_kb) -> None:
     code, out, _ = run(capsys, "tree", "--kb", str(starter_kb))
     assert code == 0
-    assert out.splitlines()[0] == "Large Language Models"
+    assert out.splitlines()[0] == "Large Language Models  large-language-models"
     assert "├── Building Blocks" in out and "    └── Fine-tuning to human preferences" in out
     _, out, _ = run(capsys, "tree", "training", "--depth", "1", "--kb", str(starter_kb))
-    assert "Fine-tuning to human preferences  (+3)" in out and "Direct" not in out
+    assert "Fine-tuning to human preferences  preferences  (3 more)" in out
+    assert "Direct" not in out
+    _, out, _ = run(capsys, "tree", "--no-ids", "--kb", str(starter_kb))
+    assert out.splitlines()[0] == "Large Language Models"
     _, out, _ = run(capsys, "tree", "preferences", "--json", "--kb", str(starter_kb))
     data = json.loads(out)
     assert data["id"] == "preferences"

@@ -49,8 +49,10 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors with exit code 2 and a hint, never a traceback."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        from fomo.cli.style import error
+
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"error: {message}\n  hint: see `{self.prog} --help`\n")
+        error(message, f"see `{self.prog} --help`")
         raise SystemExit(EXIT_BAD_INPUT)
 
 
@@ -76,9 +78,26 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def nearest_command(word: str) -> str | None:
+    """The command a mistyped one most likely meant ("wher" -> "where")."""
+    import difflib
+
+    found = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from fomo.cli.style import error
+
     arguments = list(sys.argv[1:] if argv is None else argv)
     first = next((a for a in arguments if not a.startswith("-")), None)
+    if first is not None and first not in COMMANDS:
+        guess = nearest_command(first)
+        error(
+            f"unknown command {first!r}",
+            f"did you mean `fomo {guess}`?" if guess else "see `fomo --help` for the commands",
+        )
+        return EXIT_BAD_INPUT
     parser = build_parser(first)
     args = parser.parse_args(arguments)
     if not getattr(args, "run", None):
@@ -86,8 +105,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     try:
         return int(args.run(args) or 0)
-    except FomoError as error:
-        sys.stderr.write(f"error: {error}\n")
+    except FomoError as problem:
+        where = ""
+        if problem.file:
+            where = f"{problem.file}:{problem.line}: " if problem.line else f"{problem.file}: "
+        error(where + problem.message, problem.hint)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130

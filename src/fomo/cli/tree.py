@@ -18,6 +18,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("id", nargs="?", help="the branch to show (default: the whole map)")
     parser.add_argument("--depth", type=int, metavar="N", help="show at most N levels below it")
+    parser.add_argument(
+        "--no-ids", action="store_true", help="titles only (ids are what `fomo tree ID` takes)"
+    )
     parser.add_argument("--json", action="store_true", help="print nested {id, title, children}")
     parser.set_defaults(run=run)
 
@@ -32,8 +35,17 @@ def nested(kb: Any, topic_id: str, depth: int | None) -> dict[str, Any]:
     }
 
 
-def lines(kb: Any, topic_id: str, depth: int | None) -> list[str]:
-    out = [paint(kb.topics[topic_id].title, "bold")]
+def lines(kb: Any, topic_id: str, depth: int | None, ids: bool = True) -> list[str]:
+    """The tree drawing: each topic's title and (with `ids`) its id; a folded branch says how
+    many topics it hides."""
+
+    def label(tid: str) -> str:
+        title = terminal_safe(kb.topics[tid].title)
+        return title + (paint(f"  {tid}", "dim") if ids and tid != title else "")
+
+    out = [
+        paint(kb.topics[topic_id].title, "bold") + (paint(f"  {topic_id}", "dim") if ids else "")
+    ]
 
     def walk(parent: str, prefix: str, level: int) -> None:
         if depth is not None and level > depth:
@@ -43,8 +55,8 @@ def lines(kb: Any, topic_id: str, depth: int | None) -> list[str]:
             last = position == len(children) - 1
             count = len(kb.children(child.id))
             folded = depth is not None and level == depth and count
-            suffix = paint(f"  (+{count})", "dim") if folded else ""
-            out.append(f"{prefix}{'└── ' if last else '├── '}{child.title}{suffix}")
+            suffix = paint(f"  ({count} more)", "yellow") if folded else ""
+            out.append(f"{prefix}{'└── ' if last else '├── '}{label(child.id)}{suffix}")
             walk(child.id, prefix + ("    " if last else "│   "), level + 1)
 
     walk(topic_id, "", 1)
@@ -69,5 +81,6 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(nested(kb, start, args.depth))
     else:
-        sys.stdout.write(terminal_safe("\n".join(lines(kb, start, args.depth))) + "\n")
+        drawing = lines(kb, start, args.depth, ids=not args.no_ids)
+        sys.stdout.write("\n".join(drawing) + "\n")
     return 0

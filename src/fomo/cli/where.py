@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from fomo.cli.style import paint, print_json, terminal_safe
+from fomo.cli.style import error, paint, paragraph, print_json, rows, width, wrap
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -22,31 +22,73 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(run=run)
 
 
+# Relation labels as a reader says them, from each end; symmetric kinds read the same both ways
+# and are listed once.
+LABELS = {
+    "builds_on": ("builds on", "built on by"),
+    "alternative_to": ("alternatives", "alternatives"),
+    "related": ("related", "related"),
+    "also_under": ("also under", "also holds"),
+}
+
+
 def run(args: argparse.Namespace) -> int:
-    from fomo.errors import UnknownTopicError
     from fomo.kb.load import open_readable
-    from fomo.query.where import answer
+    from fomo.query.where import NoAnswer, answer
 
     term = " ".join(args.term)
     index = open_readable(args.kb)
     try:
         found = answer(index, term)
-    except UnknownTopicError as error:
+    except NoAnswer as problem:
         if args.json:
             print_json(
                 {
-                    "error": error.message,
-                    "suggestions": [{"id": i, "title": t} for i, t in error.suggestions],
+                    "error": problem.message,
+                    "match": problem.why,
+                    "candidates": [{"id": i, "title": t} for i, t in problem.suggestions],
+                    "suggestions": [{"id": i, "title": t} for i, t in problem.suggestions],
                 }
             )
+        elif problem.why == "none":
+            error(problem.message, problem.hint)
         else:
-            sys.stderr.write(f"{error}\n")
+            sys.stdout.write("\n".join(candidates(problem, index)) + "\n")
         return 1
     if args.json:
         print_json(found.as_dict())
         return 0
-    sys.stdout.write(terminal_safe(render(found)) + "\n")
+    sys.stdout.write(render(found) + "\n")
     return 0
+
+
+def candidates(problem: Any, index: Any) -> list[str]:
+    """The topics to choose from when a term names none of them exactly."""
+    if problem.why == "ambiguous":
+        head = f"{problem.term!r} is a name in {len(problem.suggestions)} topics:"
+    else:
+        head = f"no topic is named {problem.term!r}; closest matches:"
+    lines = paragraph(paint(head, "yellow"))
+    pairs = [(topic_id, title) for topic_id, title in problem.suggestions]
+    lines += ["  " + line for line in rows(pairs, "cyan")]
+    lines += paragraph(paint(f"see one with: fomo where {pairs[0][0]}", "dim"))
+    return lines
+
+
+def relation_rows(found: Any) -> list[tuple[str, str]]:
+    """One row per label, each related topic once (a symmetric relation stated from both
+    ends is one relation)."""
+    grouped: dict[str, list[Any]] = {}
+    for kind, other in found.relations:
+        grouped.setdefault(LABELS.get(kind, (kind,))[0], []).append(other)
+    for kind, other in found.incoming:
+        labels = LABELS.get(kind, (kind, kind))
+        grouped.setdefault(labels[1], []).append(other)
+    out = []
+    for label, topics in grouped.items():
+        unique = list({t.id: t for t in topics}.values())
+        out.append((label, ", ".join(f"{t.title} ({t.id})" for t in unique)))
+    return out
 
 
 def _names(topics: list[Any]) -> str:
@@ -55,42 +97,42 @@ def _names(topics: list[Any]) -> str:
 
 def render(found: Any) -> str:
     topic = found.topic
-    lines = []
-    heading = paint(topic.title, "bold")
+    columns = width()
     extras = [", ".join(topic.aliases)] if topic.aliases else []
     if topic.year:
         extras.append(str(topic.year))
     if topic.status and topic.status != "stable":
         extras.append(topic.status)
-    lines.append(heading + (paint("  (" + " · ".join(extras) + ")", "dim") if extras else ""))
-    if found.match.how == "fuzzy":
-        lines.append(paint(f"(closest match for '{found.term}')", "yellow"))
-    lines.append(paint(" › ".join(t.title for t in found.path), "cyan"))
+    lines = wrap(
+        ("(" + " · ".join(extras) + ")") if extras else "",
+        2,
+        paint(topic.title, "bold") + ("  " if extras else ""),
+        columns,
+    )
+    if found.match.how in ("fuzzy", "partial"):
+        label = "closest match" if found.match.how == "fuzzy" else "partial match"
+        lines += paragraph(paint(f"({label} for {found.term!r}: {found.match.name})", "yellow"))
+    lines += wrap(" › ".join(t.title for t in found.path), 2, "", columns)
     lines.append("")
-    lines.append("  " + (topic.essence or paint("(no essence yet)", "dim")))
+    lines += paragraph(topic.essence or "(no essence yet)", 2)
     lines.append("")
-    rows: list[tuple[str, str]] = []
+    pairs: list[tuple[str, str]] = []
     if topic.paper:
         year = f" ({topic.paper.year})" if topic.paper.year else ""
-        rows.append(("paper", topic.paper.title + year))
+        pairs.append(("paper", topic.paper.title + year))
     parent = found.path[-2].title if len(found.path) > 1 else None
     if found.siblings:
         family = f"({parent}) " if parent else ""
-        rows.append(("family", family + _names(found.siblings)))
+        pairs.append(("family", family + _names(found.siblings)))
     if found.children:
-        rows.append(("children", _names(found.children)))
-    for kind, other in found.relations:
-        rows.append((kind.replace("_", " "), f"{other.title} ({other.id})"))
-    for kind, other in found.incoming:
-        rows.append((f"{kind.replace('_', ' ')} by", f"{other.title} ({other.id})"))
+        pairs.append(("children", _names(found.children)))
+    pairs += relation_rows(found)
     for reference in topic.references:
-        rows.append((reference.kind, f"{reference.title}  {reference.url}"))
+        pairs.append((reference.kind, f"{reference.title}  {reference.url}"))
     for session, part in found.coverage:
-        rows.append(("session", f"{session.number}.{part.number} {part.title} [{part.status}]"))
+        pairs.append(("session", f"{session.number}.{part.number} {part.title} [{part.status}]"))
     for article in found.articles:
-        rows.append(("article", f"{article.title}  ({article.path})"))
-    width = max((len(label) for label, _ in rows), default=0)
-    for label, value in rows:
-        lines.append(f"{paint(label.ljust(width), 'green')}  {value}")
-    lines.append(paint(f"file: {topic.source.file}", "dim"))
+        pairs.append(("article", f"{article.title}  ({article.path})"))
+    lines += rows(pairs)
+    lines += paragraph(paint(f"file: {topic.source.file}", "dim"))
     return "\n".join(lines)

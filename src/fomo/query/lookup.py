@@ -1,0 +1,304 @@
+"""Name lookup for `where`, `tree ID`, `place` and the exporters: a term -> one topic, honestly.
+
+Tiers, each tried only when the one before found nothing:
+
+1. exact: the term's name key (`fomo.kb.names.name_key`: case, punctuation, hyphens, British
+   spelling and plurals do not matter) is a topic's id, title or alias;
+2. partial: the term's words are a run of whole words of exactly one topic's title or alias
+   ("Chinchilla" -> Chinchilla Scaling Laws, "R1-Zero" -> DeepSeek-R1 by its alias
+   DeepSeek-R1-Zero), the last word possibly cut short; when several topics carry the words
+   ("Codex") every one is listed and none is chosen;
+3. fuzzy (rapidfuzz over the keys): taken only for a misspelling that is a clear winner, never
+   for a name that extends or shortens another or changes its version (OLMoE is not OLMo,
+   C-Eval is not "Eval"): then the closest names are offered and nothing is answered.
+
+Hints rank names by a similarity that prefers a shared start and shared whole words ("GPT" ->
+GPT-2 before GPTQ).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+from fomo.errors import FomoError, UnknownTopicError
+from fomo.kb.names import name_key
+from fomo.model import Topic
+
+MAX_TERM = 200  # characters: a name is short; a longer query is a usage error
+FUZZY_ACCEPT = 88.0  # a misspelling at least this close is taken as the answer ...
+FUZZY_MARGIN = 8.0  # ... when the next topic is this many points further away
+HINT_MIN = 75.0  # hints at least this similar are offered
+MAX_LISTED = 12  # candidates listed for an ambiguous name
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass
+class Match:
+    topic_id: str
+    how: str  # "id", "title", "alias", "partial" or "fuzzy"
+    score: float = 100.0
+    name: str = ""  # the name that matched, as the map writes it
+
+    @property
+    def kind(self) -> str:
+        """How the answer was found, for --json: exact, alias, partial or fuzzy."""
+        return {"id": "exact", "title": "exact"}.get(self.how, self.how)
+
+
+class NoAnswer(UnknownTopicError):
+    """No single topic: `candidates` are (id, title) to choose from; `why` is "ambiguous" (the
+    name belongs to several topics), "closest" (only near names) or "none"."""
+
+    def __init__(self, term: str, candidates: list[tuple[str, str]], why: str) -> None:
+        super().__init__(term, candidates)
+        self.why = why
+        if why == "ambiguous":
+            self.message = f"{term!r} names {len(candidates)} topics; give one of their ids"
+            self.hint = "e.g. fomo where " + candidates[0][0]
+        elif why == "closest":
+            self.message = f"no topic is named {term!r}; closest matches listed"
+            self.hint = "give one of their ids, or try `fomo search`"
+
+
+class NameSource(Protocol):
+    """What lookup needs: exact keys, every name as written, and a title per id."""
+
+    def exact(self, key: str) -> list[tuple[str, str]]: ...
+
+    def names(self) -> list[tuple[str, str, str]]: ...  # (name as written, topic id, how)
+
+    def title(self, topic_id: str) -> str: ...
+
+
+class TopicNames:
+    """Names of in-memory topics (placement leaves topics out with `without`)."""
+
+    def __init__(self, topics: Iterable[Topic]) -> None:
+        self._titles: dict[str, str] = {}
+        self._rows: list[tuple[str, str, str, str]] = []  # (name, id, how, key)
+        for topic in topics:
+            self._titles[topic.id] = topic.title
+            for how, name in [("id", topic.id), ("title", topic.title)] + [
+                ("alias", a) for a in topic.aliases
+            ]:
+                key = name_key(name)
+                if key:
+                    self._rows.append((name, topic.id, how, key))
+        self._index()
+
+    def _index(self) -> None:
+        order = {"id": 0, "title": 1, "alias": 2}
+        self._keys: dict[str, list[tuple[str, str]]] = {}
+        for _, tid, how, key in sorted(self._rows, key=lambda r: order[r[2]]):
+            found = self._keys.setdefault(key, [])
+            if all(tid != t for t, _ in found):
+                found.append((tid, how))
+
+    def without(self, exclude: frozenset[str]) -> TopicNames:
+        if not exclude:
+            return self
+        kept = TopicNames(())
+        kept._titles = {t: v for t, v in self._titles.items() if t not in exclude}
+        kept._rows = [row for row in self._rows if row[1] not in exclude]
+        kept._index()
+        return kept
+
+    def exact(self, key: str) -> list[tuple[str, str]]:
+        return list(self._keys.get(key, []))
+
+    def names(self) -> list[tuple[str, str, str]]:
+        return [(name, tid, how) for name, tid, how, _ in self._rows]
+
+    def title(self, topic_id: str) -> str:
+        return self._titles.get(topic_id, topic_id)
+
+
+class IndexNames:
+    """Names straight from the compiled index (`fomo where` never loads the whole map)."""
+
+    def __init__(self, index: object) -> None:
+        self.index = index
+        self._names: list[tuple[str, str, str]] | None = None
+
+    def exact(self, key: str) -> list[tuple[str, str]]:
+        return self.index.ids_for_key(key)  # type: ignore[attr-defined]
+
+    def names(self) -> list[tuple[str, str, str]]:
+        if self._names is None:
+            rows: list[tuple[str, str, str]] = []
+            for _, record in self.index.records_of_kind(("topic",)):  # type: ignore[attr-defined]
+                meta = record.get("meta") or {}
+                tid = record.get("id") or ""
+                title = meta.get("title")
+                rows.append((tid, tid, "id"))
+                if isinstance(title, str):
+                    rows.append((title, tid, "title"))
+                aliases = meta.get("aliases")
+                for alias in aliases if isinstance(aliases, list) else ():
+                    if isinstance(alias, str):
+                        rows.append((alias, tid, "alias"))
+            self._names = rows
+        return self._names
+
+    def title(self, topic_id: str) -> str:
+        summary = self.index.topic_summary(topic_id)  # type: ignore[attr-defined]
+        return summary[0] if summary else topic_id
+
+    def text_hits(self, term: str) -> list[tuple[str, str]]:
+        """Topics whose text holds the term's words: suggestions when no name is close
+        ("lora adapters" names no topic, but LoRA's text speaks of adapters)."""
+        from fomo.query.search import search
+
+        try:
+            return [(hit.id, hit.title) for hit in search(self.index, term, limit=5)]  # type: ignore[arg-type]
+        except FomoError:
+            return []
+
+
+def source_of(where: object) -> NameSource:
+    """A NameSource for an Index (or one already)."""
+    return where if hasattr(where, "exact") else IndexNames(where)  # type: ignore[return-value]
+
+
+def words(name: str) -> list[str]:
+    return [k for k in (name_key(w) for w in _WORD.findall(name)) if k]
+
+
+def variant(a: str, b: str) -> bool:
+    """Whether two name keys name different things: another version ("qwen3" / "qwen"), or one
+    extends the other ("olmoe" / "olmo", "ceval" / "eval", "xlstm" / "lstm")."""
+    if re.sub(r"\D", "", a) != re.sub(r"\D", "", b):
+        return True
+    short, long = sorted((a, b), key=len)
+    return long.startswith(short) or long.endswith(short)
+
+
+def _run_at(query: list[str], name: list[str], cut: bool) -> bool:
+    """Whether `query` is a run of whole words of `name` (with `cut`, the last may be a start)."""
+    n = len(query)
+    for i in range(len(name) - n + 1):
+        if name[i : i + n - 1] != query[:-1]:
+            continue
+        last = name[i + n - 1]
+        if last == query[-1] or (cut and len(query[-1]) >= 3 and last.startswith(query[-1])):
+            return True
+    return False
+
+
+def partial(source: NameSource, term: str) -> list[tuple[str, str]]:
+    """Topics (id, the name) whose title or alias holds the term's words as whole words, else
+    as the start of words; when several, those written in the term's own case win ("MATH")."""
+    query = words(term)
+    if not query:
+        return []
+    raw = _WORD.findall(term)
+    for cut in (False, True):
+        found: dict[str, str] = {}
+        cased: dict[str, str] = {}
+        for name, tid, how in source.names():
+            if how == "id" or not _run_at(query, words(name), cut):
+                continue
+            found.setdefault(tid, name)
+            if " ".join(raw) in " ".join(_WORD.findall(name)):
+                cased.setdefault(tid, name)
+        if found:
+            return list((cased if cased and len(found) > 1 else found).items())
+    return []
+
+
+def similarity(term: str, name: str) -> float:
+    """Hint score 0..100: edit similarity, plus a shared start and shared whole words."""
+    from rapidfuzz import fuzz
+
+    key, other = name_key(term), name_key(name)
+    if not other:
+        return 0.0
+    score = fuzz.ratio(key, other)
+    common = 0
+    for a, b in zip(key, other, strict=False):
+        if a != b:
+            break
+        common += 1
+    score += 15.0 * common / max(len(key), 1)
+    if set(words(term)) & set(words(name)):
+        score += 15.0
+    return min(score, 100.0)
+
+
+def hints(source: NameSource, term: str, limit: int = 5) -> list[tuple[str, str]]:
+    """The closest names' topics (id, title), best first."""
+    from rapidfuzz import fuzz, process
+
+    key = name_key(term)
+    rows = source.names()
+    best: dict[str, float] = {}
+    keys = [name_key(name) for name, _, _ in rows]
+    shortlist = process.extract(key, keys, scorer=fuzz.ratio, limit=60)
+    shortlist += [(k, 0, i) for i, k in enumerate(keys) if k.startswith(key[:3]) and key[:3]]
+    for _, _, position in shortlist:
+        name, tid, _ = rows[position]
+        score = similarity(term, name)
+        if score >= HINT_MIN:
+            best[tid] = max(best.get(tid, 0.0), score)
+    ranked = sorted(best, key=lambda t: (-best[t], source.title(t).lower()))
+    return [(tid, source.title(tid)) for tid in ranked[:limit]]
+
+
+def resolve(where: object, term: str) -> Match:
+    """The one topic a term names, or NoAnswer with the topics to choose from."""
+    if len(term) > MAX_TERM:
+        raise FomoError(
+            f"the term is {len(term):,} characters; a name is at most {MAX_TERM}",
+            hint="give a name (fomo where dpo), or search text with fomo search",
+        )
+    key = name_key(term)
+    if not key:
+        raise FomoError(
+            f"{term!r} has no letters or digits to look up",
+            hint="give a name, e.g. fomo where dpo",
+        )
+    source = source_of(where)
+    exact = source.exact(key)
+    if len(exact) == 1:
+        return Match(exact[0][0], exact[0][1], name=term)
+    if exact:
+        raise NoAnswer(term, [(tid, source.title(tid)) for tid, _ in exact], "ambiguous")
+    found = partial(source, term)
+    if len(found) == 1:
+        tid, name = found[0]
+        return Match(tid, "partial", 100.0 * len(key) / max(len(name_key(name)), 1), name)
+    if found:
+        listed = sorted(found, key=lambda item: source.title(item[0]).lower())[:MAX_LISTED]
+        raise NoAnswer(term, [(tid, source.title(tid)) for tid, _ in listed], "ambiguous")
+    return _fuzzy(source, term, key)
+
+
+def _fuzzy(source: NameSource, term: str, key: str) -> Match:
+    from rapidfuzz import fuzz, process
+
+    rows = source.names()
+    keys = [name_key(name) for name, _, _ in rows]
+    best: dict[str, tuple[float, str]] = {}
+    for _, score, position in process.extract(key, keys, scorer=fuzz.ratio, limit=12):
+        tid = rows[position][1]
+        if score > best.get(tid, (0.0, ""))[0]:
+            best[tid] = (score, rows[position][0])
+    ranked = sorted(best.items(), key=lambda item: -item[1][0])
+    if ranked:
+        tid, (score, name) = ranked[0]
+        runner_up = ranked[1][1][0] if len(ranked) > 1 else 0.0
+        clear = score - runner_up >= FUZZY_MARGIN
+        own = [name_key(n) for n, t, _ in rows if t == tid]
+        if score >= FUZZY_ACCEPT and clear and not any(variant(key, k) for k in own if k):
+            return Match(tid, "fuzzy", score, name)
+    close = hints(source, term)
+    text_hits = getattr(source, "text_hits", None)
+    if text_hits is not None:
+        close += [hit for hit in text_hits(term) if hit not in close][: max(0, 5 - len(close))]
+    if close:
+        raise NoAnswer(term, close, "closest")
+    raise NoAnswer(term, [], "none")

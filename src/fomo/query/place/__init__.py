@@ -1,0 +1,72 @@
+"""`fomo place TEXT`: is a concept already in the map, and if not, under which topic does it go?
+
+The package follows the job's seams: `tokenise` (terms of a text), `lexical` (BM25 topic
+vectors and parent ranking), `known` (known, new or unrelated), `semantic` (the optional
+embedding scorer, with an encoder you can pass in), `model` (the three put together), `cache`
+(one model per loaded map). Everything callers used is re-exported here.
+"""
+
+from __future__ import annotations
+
+from fomo.model import KnowledgeBase
+from fomo.query.place.cache import model_for
+from fomo.query.place.known import (
+    KNOWN_BIAS,
+    KNOWN_FEATURES,
+    KNOWN_THRESHOLD,
+    KNOWN_WEIGHTS,
+    speaks_of_llms,
+    unrelated,
+)
+from fomo.query.place.lexical import LexicalModel
+from fomo.query.place.model import MAX_CHARS, PlacementModel
+from fomo.query.place.results import METHOD, METHODS, Candidate, Existing, Placement
+from fomo.query.place.semantic import (
+    SEMANTIC_FEATURES,
+    SEMANTIC_WEIGHTS,
+    SemanticScorer,
+    resolve_method,
+    semantic_available,
+)
+from fomo.query.place.tokenise import STOPWORDS, name_prefix, surfaces, tokens
+
+__all__ = [
+    "KNOWN_BIAS",
+    "KNOWN_FEATURES",
+    "KNOWN_THRESHOLD",
+    "KNOWN_WEIGHTS",
+    "MAX_CHARS",
+    "METHOD",
+    "METHODS",
+    "SEMANTIC_FEATURES",
+    "SEMANTIC_WEIGHTS",
+    "STOPWORDS",
+    "Candidate",
+    "Existing",
+    "LexicalModel",
+    "Placement",
+    "PlacementModel",
+    "SemanticScorer",
+    "model_for",
+    "name_prefix",
+    "place",
+    "resolve_method",
+    "semantic_available",
+    "speaks_of_llms",
+    "split_text",
+    "surfaces",
+    "tokens",
+    "unrelated",
+]
+
+
+def split_text(text: str) -> tuple[str, str]:
+    """(title, body) of free text: the first non-empty line is the title."""
+    stripped = text.strip()
+    title, _, body = stripped.partition("\n")
+    return title.strip(), body.strip()
+
+
+def place(kb: KnowledgeBase, text: str, *, top: int = 5, method: str = METHOD) -> Placement:
+    title, body = split_text(text)
+    return model_for(kb).place(title, body, top=top, method=resolve_method(method))

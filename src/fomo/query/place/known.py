@@ -1,0 +1,193 @@
+"""Known or new: does a text name or describe a topic the map has, or is it off-topic?
+
+- A name match (the lookup of `fomo where`: exact, a partial name covering most of it, or a
+  clear misspelling, never a variant such as OLMoE for OLMo) on the names the text offers: the
+  whole text when short, a paper title's "Name:" prefix, acronyms in parentheses.
+- Else a paraphrase: a small logistic model over the query's nearest topic (how close, how far
+  ahead of the next topic and of its own family, how much of the query's weight and of its
+  rarest terms that topic's own text covers) says it describes that topic, not a new sibling.
+  It needs real evidence besides: at least MIN_SHARED content words shared with that topic, and
+  most of the text's weight on words the map knows (words it has never seen count against).
+- Unrelated: no candidate parent gathers real support and the text uses no LLM vocabulary; the
+  one rule for `fomo place` and `fomo ingest`.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+
+from fomo.errors import FomoError
+from fomo.kb.names import name_key
+from fomo.query.lookup import TopicNames, resolve, words
+from fomo.query.place.lexical import LexicalModel
+from fomo.query.place.results import Existing
+from fomo.query.place.tokenise import _RAW_TOKEN, name_prefix, tokens
+
+# Paraphrase detection: a logistic model over KNOWN_FEATURES (below) of the query and its nearest
+# topic says how likely the text describes that topic rather than something new beside it.
+# Fitted by `benchmarks/placement.py --fit-known` on the map itself, never on the hand-written
+# paraphrases: positives are each topic's essence with half its words dropped or swapped for
+# other words of the map (the topic present), negatives the same text with the topic left out.
+# The threshold is the lowest that keeps the cross-validated false "already known" rate on the
+# leave-one-out queries (which the fit does not see) at most 9.5%.
+NAME_MAX_WORDS = 8  # text this short is also looked up as a name
+
+KNOWN_FEATURES = (
+    "similarity",  # cosine of the query with the nearest topic
+    "margin",  # ... minus the cosine with the next nearest topic
+    "family_margin",  # ... minus the best cosine with its parent, siblings and children
+    "own_coverage",  # share of the query's weight on terms the nearest topic's text has
+    "family_coverage",  # share only its family has (a new sibling reads like the family)
+    "distinctive",  # share of the query's three rarest terms the nearest topic has
+    "category",  # 1 when the nearest topic has children
+)
+KNOWN_WEIGHTS = (  # fitted on the bundled map of 857 topics
+    7.6558,
+    5.7122,
+    3.6359,
+    11.7645,
+    -5.2847,
+    -1.4375,
+    0.4249,
+)
+KNOWN_BIAS = -8.4679
+KNOWN_THRESHOLD = 0.857
+MIN_SHARED = 2  # content words a paraphrase must share with its topic
+MIN_KNOWN_SHARE = 0.6  # share of the text's weight on words the map knows, for a paraphrase
+
+# Below this best-parent score, a text is unrelated unless it speaks of LLMs: a short title can
+# share one rare word with some topic (a high cosine), but no parent gathers real support.
+UNRELATED_SCORE = 0.2
+_LLM_CUES = frozenset(
+    tokens(
+        "llm llms language model language models transformer gpt chatgpt bert token tokens "
+        "prompt prompting chatbot instruction tuning fine-tuning rlhf in-context attention "
+        "pretraining pre-training retrieval-augmented rag agent agents reasoning thinking "
+        "chain-of-thought decoding inference alignment embeddings nlp natural-language "
+        "text-generation generative multimodal"
+    )
+)
+_ACRONYM_IN_PARENS = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,14})\)")
+_NAME_LIKE = re.compile(r"^[A-Za-z]*[a-z][A-Z]|^[A-Z]{2}|[A-Za-z]\d|\d[A-Za-z]")
+
+
+def speaks_of_llms(text: str) -> bool:
+    return not _LLM_CUES.isdisjoint(tokens(text))
+
+
+def unrelated(best_parent_score: float | None, text: str) -> bool:
+    """The off-topic rule of `place` and `ingest`: no parent gathers support, no LLM words."""
+    weak = best_parent_score is None or best_parent_score < UNRELATED_SCORE
+    return weak and not speaks_of_llms(text)
+
+
+def known_share(model: LexicalModel, title: str, body: str = "") -> float:
+    """Share of the text's idf weight on words the map knows; unseen words weigh as the rarest
+    known ones, so "Chocolate cake recipe" is mostly unknown however well "recipe" matches."""
+    rarest = max(model.idf.values(), default=1.0)
+    terms = [t for t in model.analyse(f"{title}\n{body}") if not t.startswith("~")]
+    total = sum(model.idf.get(t, rarest) for t in terms)
+    return sum(model.idf.get(t, 0.0) for t in terms) / total if total else 0.0
+
+
+def shared_words(model: LexicalModel, vector: dict[str, float], topic: int) -> int:
+    doc = model.vectors[topic]
+    return sum(1 for t in vector if t in doc)
+
+
+def known_features(
+    model: LexicalModel,
+    vector: dict[str, float],
+    sims: dict[int, float],
+    exclude: set[int],
+    best_vector: dict[str, float] | None = None,
+) -> tuple[int, list[float]] | None:
+    """(the nearest topic, KNOWN_FEATURES of the query against it), or None if no topic
+    shares a word. `best_vector` stands in for the nearest topic's own vector (the fit uses
+    it to hide a topic's essence from itself)."""
+    ordered = heapq.nlargest(2, sims.items(), key=lambda item: item[1])
+    if not ordered:
+        return None
+    b, first = ordered[0]
+    second = ordered[1][1] if len(ordered) > 1 else 0.0
+    doc = best_vector if best_vector is not None else model.vectors[b]
+    p = model.parent_of[b]
+    family = [k for k in model.children_of[b] if k not in exclude]
+    if p is not None:
+        family += [p, *(k for k in model.children_of[p] if k != b and k not in exclude)]
+    family = [k for k in family if k not in exclude]
+    family_best = max((sims.get(k, 0.0) for k in family), default=0.0)
+    own = sum(w * w for t, w in vector.items() if t in doc) + 0.0
+    elsewhere = (
+        sum(
+            w * w
+            for t, w in vector.items()
+            if t not in doc and any(t in model.vectors[k] for k in family)
+        )
+        + 0.0
+    )
+    distinctive = heapq.nlargest(3, vector, key=lambda t: model.idf.get(t, 0.0))
+    covered = sum(1 for t in distinctive if t in doc) / max(len(distinctive), 1)
+    return b, [
+        first,
+        first - second,
+        first - family_best,
+        own,
+        elsewhere,
+        covered,
+        1.0 if model.children_of[b] else 0.0,
+    ]
+
+
+def known_probability(features: list[float]) -> float:
+    """How likely the query describes its nearest topic (the fitted logistic model)."""
+    logit = KNOWN_BIAS + sum(w * f for w, f in zip(KNOWN_WEIGHTS, features, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, logit))))
+
+
+def known_by_name(model: LexicalModel, names: TopicNames, title: str, body: str) -> Existing | None:
+    """An exact, partial or fuzzy name match for the names the text offers, best first."""
+    offered: list[str] = []
+    whole = f"{title} {body}".strip()
+    if len(whole.split()) <= NAME_MAX_WORDS:
+        offered.append(whole)
+    if len(title.split()) <= NAME_MAX_WORDS:
+        offered.append(title)
+    prefix = name_prefix(title)
+    if prefix:
+        offered.append(prefix)
+    offered += _ACRONYM_IN_PARENS.findall(title)
+    best: Existing | None = None
+    for name in dict.fromkeys(n.strip() for n in offered if n.strip()):
+        if not name_key(name):
+            continue
+        try:
+            match = resolve(names, name)
+        except FomoError:
+            continue
+        if match.how == "partial" and 2 * len(words(name)) < len(words(match.name)):
+            continue  # one word of a longer name is not that name ("test", "Chinchilla")
+        topic = model.kb.topics[match.topic_id]
+        score = match.score / 100 if match.how == "fuzzy" else 1.0
+        if best is None or score > best.score:
+            best = Existing(topic.id, topic.title, score, match.how)
+        if score >= 1.0:
+            break
+    return best
+
+
+def novel_names(model: LexicalModel, title: str) -> list[str]:
+    """Name-like words of a title the map has never used ("DoRA", "KTO-Lite", "Qwen3"):
+    a text that names something new is not a paraphrase of an existing topic."""
+    found = [w for w in _RAW_TOKEN.findall(title) if _NAME_LIKE.search(w)]
+    prefix = name_prefix(title, max_words=2)
+    if prefix:
+        found.append(prefix)
+    novel = []
+    for word in found:
+        terms = tokens(word)
+        if terms and any(t not in model.idf for t in terms[:1]):
+            novel.append(word)
+    return novel

@@ -1,0 +1,197 @@
+"""`PlacementModel`: the lexical model, the known-or-new decision and the semantic scorer
+put together to answer one text: already known as a topic, or where it would go."""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from fomo.errors import FomoError
+from fomo.model import KnowledgeBase
+from fomo.query.lookup import TopicNames
+from fomo.query.place import known
+from fomo.query.place.known import (
+    KNOWN_THRESHOLD,
+    MIN_KNOWN_SHARE,
+    MIN_SHARED,
+    known_share,
+    shared_words,
+    unrelated,
+)
+from fomo.query.place.lexical import LexicalModel
+from fomo.query.place.results import METHOD, METHODS, Candidate, Existing, Placement
+from fomo.query.place.semantic import SemanticScorer
+from fomo.query.place.tokenise import surfaces
+
+MAX_CHARS = 20_000  # longer text is cut here (with a notice): an abstract is ~2,000
+
+
+class PlacementModel(LexicalModel):
+    """Placement over one KnowledgeBase; `encoder` (optional) is the semantic method's sentence
+    encoder, by default the one of the `semantic` extra."""
+
+    def __init__(self, kb: KnowledgeBase, encoder: Any = None) -> None:
+        super().__init__(kb)
+        self.encoder = encoder
+        self._semantic: SemanticScorer | None = None
+        self._all_names: TopicNames | None = None
+        self._names: dict[frozenset[str], TopicNames] = {}
+
+    def names(self, exclude: frozenset[str]) -> TopicNames:
+        """The map's names, some topics left out (the table is built once, then filtered)."""
+        if self._all_names is None:
+            self._all_names = TopicNames(self.kb.topics.values())
+        table = self._names.get(exclude)
+        if table is None:
+            table = self._all_names.without(exclude)
+            if len(self._names) > 4:
+                self._names.clear()
+            self._names[exclude] = table
+        return table
+
+    def known_by_name(self, title: str, body: str, exclude: frozenset[str]) -> Existing | None:
+        return known.known_by_name(self, self.names(exclude), title, body)
+
+    def known_features(
+        self,
+        vector: dict[str, float],
+        sims: dict[int, float],
+        exclude: set[int],
+        best_vector: dict[str, float] | None = None,
+    ) -> tuple[int, list[float]] | None:
+        return known.known_features(self, vector, sims, exclude, best_vector)
+
+    def known_probability(self, features: list[float]) -> float:
+        return known.known_probability(features)
+
+    def novel_names(self, title: str) -> list[str]:
+        return known.novel_names(self, title)
+
+    def place(
+        self,
+        title: str,
+        body: str = "",
+        *,
+        top: int = 5,
+        exclude: Iterable[str] = (),
+        method: str = METHOD,
+        embedding: Any = None,
+    ) -> Placement:
+        """Where `title` (a name or paper title) with an optional `body` (abstract) belongs.
+
+        `exclude` leaves topics out as if they were not in the map (the benchmark uses it).
+        `method` is "lexical" or "semantic" (the extra; see `resolve_method`). "Already known"
+        is decided lexically by both: the embeddings did not separate paraphrases from new
+        siblings any better (benchmarks/RESULTS.md). `embedding` is the text's embedding when
+        the caller encoded a batch at once (`SemanticScorer.embed_many`).
+        """
+        if method not in METHODS:
+            raise FomoError(f"unknown method {method!r}", hint="use lexical or semantic")
+        excluded_ids = frozenset(exclude)
+        notices: list[str] = []
+        title, body = title.strip(), body.strip()
+        if not title and not body:
+            raise FomoError("nothing to place: the text is empty", hint="e.g. fomo place 'SimPO'")
+        if len(title) + len(body) > MAX_CHARS:
+            notices.append(
+                f"text is {len(title) + len(body):,} characters; only the first "
+                f"{MAX_CHARS:,} are used"
+            )
+            title = title[:MAX_CHARS]
+            body = body[: max(0, MAX_CHARS - len(title))]
+        letters = [ch for ch in title + body if ch.isalpha()]
+        if letters and sum(ch.isascii() for ch in letters) < 0.6 * len(letters):
+            notices.append(
+                "text does not look English; the map is English, so matches may be missing"
+            )
+        exclude_pos = {self.position[i] for i in excluded_ids if i in self.position}
+        existing = self.known_by_name(title, body, excluded_ids)
+        share = known_share(self, title, body)
+        vector = self.query_vector(title, body)
+        if not vector:
+            notices.append("no word of the text occurs in the map")
+        sims = self.similarities(vector, exclude_pos)
+        ordered = heapq.nlargest(1, sims.items(), key=lambda item: item[1])
+        best_sim = ordered[0][1] if ordered else 0.0
+        if (
+            existing is None
+            and ordered
+            and share >= MIN_KNOWN_SHARE
+            and not self.novel_names(title)
+        ):
+            found = self.known_features(vector, sims, exclude_pos)
+            if found is not None and shared_words(self, vector, found[0]) >= MIN_SHARED:
+                probability = self.known_probability(found[1])
+                if probability >= KNOWN_THRESHOLD:
+                    topic = self.kb.topics[self.ids[found[0]]]
+                    existing = Existing(topic.id, topic.title, probability, "paraphrase")
+        ranked = self.rank_parents(sims, exclude_pos)
+        off_topic = existing is None and unrelated(
+            ranked[0][1] if ranked else None, f"{title} {body}"
+        )
+        near_sims = sims
+        if method == "semantic" and vector:  # no shared word at all: nothing to go on
+            semantic = self.semantic()
+            query = semantic.embed(title, body) if embedding is None else embedding
+            ranked = semantic.rank(query, sims, ranked, exclude_pos)
+            near_sims = semantic.similarities(query, exclude_pos)
+        if existing is not None and existing.how != "paraphrase":
+            # The text names a topic the map has: that topic is no parent for it, nor is
+            # anything under it. A paraphrase match is only likely, and when the text turns out
+            # to be new it is most often a specialisation of the topic it resembles (on the
+            # bundled map, 12 of 59 left-out leaves matched their own parent that way), so the
+            # matched topic stays a candidate then.
+            itself = {self.position[t.id] for t in self.kb.subtree(existing.id)}
+            ranked = [(c, score) for c, score in ranked if c not in itself]
+        words = surfaces(f"{title}\n{body}")
+        candidates = [
+            self._candidate(c, score, vector, near_sims, words)
+            for c, score in ranked[: max(top, 0)]
+        ]
+        return Placement(
+            text=(title + ("\n" + body if body else "")),
+            existing=existing,
+            candidates=candidates,
+            best_similarity=best_sim,
+            unrelated=off_topic,
+            notices=notices,
+            method=method,
+        )
+
+    def semantic(self) -> SemanticScorer:
+        """The embedding side, built on first use (loads the `semantic` extra unless an encoder
+        was passed in)."""
+        if self._semantic is None:
+            self._semantic = SemanticScorer(self, encoder=self.encoder)
+        return self._semantic
+
+    def _candidate(
+        self,
+        c: int,
+        score: float,
+        vector: dict[str, float],
+        sims: dict[int, float],
+        words: dict[str, str],
+    ) -> Candidate:
+        topic = self.kb.topics[self.ids[c]]
+        near = sorted(
+            ((k, sims[k]) for k in self.children_of[c] if k in sims), key=lambda x: -x[1]
+        )[:3]
+        if c in sims and (not near or sims[c] >= near[-1][1]):
+            near = sorted([*near, (c, sims[c])], key=lambda x: -x[1])[:3]
+        weight: Counter[str] = Counter()
+        for k in [c, *[k for k, _ in near]]:
+            doc = self.vectors[k]
+            for term, w in vector.items():
+                if term in doc:
+                    weight[term] += w * doc[term]
+        return Candidate(
+            id=topic.id,
+            title=topic.title,
+            path=[(t.id, t.title) for t in self.kb.path(topic.id)],
+            score=score,
+            terms=list(dict.fromkeys(words.get(t, t) for t, _ in weight.most_common(6))),
+            nearest=[(self.ids[k], self.kb.topics[self.ids[k]].title, s) for k, s in near],
+        )
