@@ -17,7 +17,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "match an existing topic by id, title or alias. Prints the plan (created / updated / "
         "moved / skipped). Existing files change only with --force.",
     )
-    parser.add_argument("file", help=".xmind, .mm, .opml, .md or .json")
+    parser.add_argument(
+        "file", help=".xmind, .mm, .opml, .md or .json; or an MkDocs project's mkdocs.yml"
+    )
     parser.add_argument(
         "--under", metavar="ID", help="place the file's root under this topic (default: map root)"
     )
@@ -32,10 +34,15 @@ def run(args: argparse.Namespace) -> int:
     from fomo.cli.style import paint, print_json, terminal_safe
     from fomo.formats import read_file
     from fomo.formats.importer import apply, plan_import
+    from fomo.formats.mkdocs import is_mkdocs_config
     from fomo.kb.edit import locked
     from fomo.kb.load import load
     from fomo.query.where import resolve
 
+    if is_mkdocs_config(args.file):  # a whole MkDocs project: sessions and articles
+        from fomo.cli.import_mkdocs import run as run_mkdocs
+
+        return run_mkdocs(args)
     root = edit_root(args.kb)  # like the edit commands: never the map inside site-packages
     warnings: list[str] = []
     tree = read_file(args.file, warnings)

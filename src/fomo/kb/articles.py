@@ -7,7 +7,14 @@ lists the map's own facts (essence, subtopics, references) so the writer starts 
 
 from __future__ import annotations
 
+import functools
+import posixpath
+import re
+from dataclasses import dataclass
+from html import unescape as html_unescape
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
 
 from fomo.errors import FomoError
 from fomo.kb.edit import Change, create_file, merge, render_front_matter, update_part
@@ -109,3 +116,150 @@ def plan_article(
         f"scaffold {folder}/{name} and claim part {part_number} of session {session_number}",
         [article, claim],
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Local links: the images, files and pages an article points at, for `fomo check` and the site
+
+PAGE_SUFFIXES = (".md", ".ipynb")
+_HTML_URL = re.compile(r"""\b(src|href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
+
+
+@dataclass(frozen=True)
+class LocalLink:
+    """A relative link or image source in an article, with the line it is written on."""
+
+    url: str
+    line: int
+    image: bool
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a relative URL of an article leads inside the knowledge base."""
+
+    path: str  # relative to the knowledge base, decoded (`a%20b.png` -> `a b.png`)
+    fragment: str  # the `#anchor`, without the `#`
+
+    @property
+    def page(self) -> bool:
+        return self.path.endswith(PAGE_SUFFIXES)
+
+
+def is_local(url: str) -> bool:
+    """A relative URL naming a file: no scheme, not `//host`, not only `#anchor` or `?query`."""
+    url = url.strip()
+    return bool(url) and not _SCHEME.match(url) and url[0] not in "#?/\\"
+
+
+def resolve(article_path: str, url: str) -> Target | None:
+    """The knowledge-base path `url` names, relative to the article; None when it is not a
+    local file link or when it climbs out of the knowledge base."""
+    if not is_local(url):
+        return None
+    address, _, fragment = url.strip().partition("#")
+    address = address.split("?", 1)[0]
+    if not address:
+        return None
+    folder = posixpath.dirname(article_path)
+    path = posixpath.normpath(posixpath.join(folder, unquote(address)))
+    if path == ".." or path.startswith("../") or path.startswith("/"):
+        return None
+    return Target(path, unquote(fragment))
+
+
+@functools.lru_cache(maxsize=1)
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+
+
+def _line_of(lines: list[str], span: list[int] | None, url: str) -> int:
+    """0-based line of `url` within the block `span`, or the block's first line."""
+    if not span:
+        return 0
+    for number in range(span[0], min(span[1], len(lines))):
+        if url in lines[number]:
+            return number
+    return span[0]
+
+
+def local_links(body: str, first_line: int = 1) -> list[LocalLink]:
+    """Every relative link and image source in Markdown and raw HTML (code is not a link)."""
+    lines = body.splitlines()
+    found: list[LocalLink] = []
+
+    def add(url: str, span: list[int] | None, image: bool) -> None:
+        if is_local(url):
+            found.append(LocalLink(url, first_line + _line_of(lines, span, url), image))
+
+    def html(content: str, span: list[int] | None) -> None:
+        for match in _HTML_URL.finditer(content):
+            url = match.group(2) or match.group(3) or match.group(4) or ""
+            add(html_unescape(url), span, match.group(1).lower() == "src")
+
+    for token in _parser().parse(body):
+        if token.type == "html_block":
+            html(token.content, token.map)
+        elif token.type == "inline":
+            for child in token.children or []:
+                if child.type == "link_open":
+                    add(str(child.attrGet("href") or ""), token.map, False)
+                elif child.type == "image":
+                    add(str(child.attrGet("src") or ""), token.map, True)
+                elif child.type == "html_inline":
+                    html(child.content, token.map)
+    return found
+
+
+def page_paths(kb: KnowledgeBase) -> set[str]:
+    """Knowledge-base paths that are built as pages: topics, sessions, articles, notebooks."""
+    pages = {t.source.file for t in kb.topics.values() if t.source.file}
+    pages |= {s.source.file for s in kb.sessions}
+    pages |= {a.path for a in kb.articles}
+    for session in kb.sessions:
+        folder = session.source.file.rsplit("/", 1)[0]
+        pages |= {f"{folder}/{p.article}" for p in session.parts if p.article}
+    return pages
+
+
+def link_problems(
+    root: Path, kb: KnowledgeBase, path: str, body: str, first_line: int
+) -> list[tuple[str, int, str, str]]:
+    """(code, line, message, hint) for each local link of an article that leads nowhere."""
+    pages = page_paths(kb)
+    problems = []
+    for link in local_links(body, first_line):
+        target = resolve(path, link.url)
+        what = "image" if link.image else "link"
+        if target is None:
+            problems.append(
+                (
+                    "link-outside",
+                    link.line,
+                    f"{what} '{link.url}' leads out of the knowledge base",
+                    "keep images and files inside the knowledge base and link them relatively",
+                )
+            )
+        elif target.page and not link.image:
+            if target.path not in pages:
+                problems.append(
+                    (
+                        "missing-page",
+                        link.line,
+                        f"link '{link.url}' names {target.path}, which is not a page",
+                        "fix the path, or add the page (a topic, session or article)",
+                    )
+                )
+        elif not (root / target.path).is_file():
+            problems.append(
+                (
+                    "missing-file",
+                    link.line,
+                    f"{what} '{link.url}' names {target.path}, which does not exist",
+                    "add the file next to the article or fix the path (names are case-sensitive)",
+                )
+            )
+    return problems
