@@ -176,7 +176,7 @@ def _parser() -> Any:
     return MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
 
 
-def _line_of(lines: list[str], span: list[int] | None, url: str) -> int:
+def line_of(lines: list[str], span: list[int] | None, url: str) -> int:
     """0-based line of `url` within the block `span`, or the block's first line."""
     if not span:
         return 0
@@ -193,7 +193,7 @@ def local_links(body: str, first_line: int = 1) -> list[LocalLink]:
 
     def add(url: str, span: list[int] | None, image: bool) -> None:
         if is_local(url):
-            found.append(LocalLink(url, first_line + _line_of(lines, span, url), image))
+            found.append(LocalLink(url, first_line + line_of(lines, span, url), image))
 
     def html(content: str, span: list[int] | None) -> None:
         for match in _HTML_URL.finditer(content):

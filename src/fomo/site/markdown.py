@@ -32,6 +32,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from fomo.kb.articles import line_of
 from fomo.kb.urls import is_web_url
 from fomo.site.anchors import anchors_rule
 
@@ -206,15 +207,6 @@ def _leading_title_rule(state: StateCore) -> None:
         del tokens[first : first + 3]
 
 
-def _line_in(lines: list[str], span: list[int] | None, url: str) -> int:
-    if not span:
-        return 0
-    for number in range(span[0], min(span[1], len(lines))):
-        if url in lines[number]:
-            return number
-    return span[0]
-
-
 def _local_links_rule(state: StateCore) -> None:
     """Hand every relative link and image source (Markdown and raw HTML) to the rewriter,
     with its line, and note whether the body has raw HTML (it then needs sanitizing)."""
@@ -230,7 +222,7 @@ def _local_links_rule(state: StateCore) -> None:
             url = match.group(2) or match.group(3) or match.group(4) or ""
             plain = url.replace("&amp;", "&")
             image = match.group(1).lower().startswith("src")
-            new = rewrite(plain, image, _line_in(lines, span, url))
+            new = rewrite(plain, image, line_of(lines, span, url))
             return match.group(0) if new is None else f'{match.group(1)}"{escape(new)}"'
 
         return _HTML_URL.sub(one, content)
@@ -246,7 +238,7 @@ def _local_links_rule(state: StateCore) -> None:
                     attr = "src" if child.type == "image" else "href"
                     url = str(child.attrGet(attr) or "")
                     if url and not _SCHEME.match(url) and not url.startswith("#"):
-                        new = rewrite(url, child.type == "image", _line_in(lines, token.map, url))
+                        new = rewrite(url, child.type == "image", line_of(lines, token.map, url))
                         if new is not None:
                             child.attrSet(attr, new)
 
