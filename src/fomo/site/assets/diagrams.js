@@ -2,7 +2,8 @@
 (function () {
   "use strict";
   if (typeof mermaid === "undefined") return;
-  var dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+  var chosen = document.documentElement.dataset.theme;
+  var dark = chosen ? chosen === "dark" : !!(window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches);
   mermaid.initialize({ startOnLoad: false, securityLevel: "strict", theme: dark ? "dark" : "default" });
   mermaid.run({ querySelector: "pre.mermaid" }).then(function () {
     document.querySelectorAll("pre.mermaid svg").forEach(function (svg) {
