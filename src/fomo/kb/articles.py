@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import posixpath
 import re
+import weakref
 from dataclasses import dataclass
 from html import unescape as html_unescape
 from pathlib import Path
@@ -225,11 +226,16 @@ def page_paths(kb: KnowledgeBase) -> set[str]:
     return pages
 
 
+_pages_of: weakref.WeakKeyDictionary[KnowledgeBase, set[str]] = weakref.WeakKeyDictionary()
+
+
 def link_problems(
     root: Path, kb: KnowledgeBase, path: str, body: str, first_line: int
 ) -> list[tuple[str, int, str, str]]:
     """(code, line, message, hint) for each local link of an article that leads nowhere."""
-    pages = page_paths(kb)
+    pages = _pages_of.get(kb)
+    if pages is None:  # once per knowledge base, not once per article
+        pages = _pages_of[kb] = page_paths(kb)
     problems = []
     for link in local_links(body, first_line):
         target = resolve(path, link.url)

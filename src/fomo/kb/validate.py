@@ -513,6 +513,11 @@ def _check_article(
     _check_fields(report, path, schema.ARTICLE, meta, lambda key: lines.get(key, 1), "")
     _check_links(report, path, record["body"], record.get("body_line", 1), kb)
     _check_ids_exist(report, path, 1, meta.get("topics"), kb, "article", known)
+    from fomo.kb.articles import link_problems  # it imports kb.edit, which imports us
+
+    body, first = record["body"], record.get("body_line", 1)
+    for code, line, message, hint in link_problems(report.root, kb, path, body, first):
+        report.add(code, path, line, message, hint)
 
 
 def _check_part(
