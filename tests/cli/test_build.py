@@ -45,9 +45,10 @@ def test_build_without_mermaid_warns_once_on_stderr(
 
     kb = write_kb(tmp_path / "kb", SITE_KB)  # its article has a ```mermaid diagram
     (tmp_path / "no-vendor").mkdir()
-    monkeypatch.setattr("fomo.site.build.VENDOR", tmp_path / "no-vendor")
+    monkeypatch.setattr("fomo.site.static.VENDOR", tmp_path / "no-vendor")
     out = tmp_path / "site"
-    assert main(["build", "--kb", str(kb), "--out", str(out), "--no-search"]) == 0
+    base = ["--base-url", "https://example.org/"]
+    assert main(["build", "--kb", str(kb), "--out", str(out), "--no-search", *base]) == 0
     captured = capsys.readouterr()
     warnings = [line for line in captured.err.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1 and "Mermaid" in warnings[0] and "npm ci" in warnings[0]

@@ -126,8 +126,33 @@ def test_board_timeline_new_feed(built_site: Path) -> None:
 
     parsed = feedparser.parse(feed)
     assert not parsed.bozo and len(parsed.entries) >= 2
-    sitemap = (built_site / "sitemap.xml").read_text()
-    assert "topics/dpo.html" in sitemap
+
+
+def test_without_base_url_a_warning_and_no_relative_sitemap_urls(tmp_path: Path) -> None:
+    kb = write_kb(tmp_path / "kb", SITE_KB)
+    result = build_site(kb, tmp_path / "out", search=False)
+    assert any("base_url" in w and "--base-url" in w for w in result.warnings)
+    sitemap = ET.parse(tmp_path / "out/sitemap.xml").getroot()
+    assert list(sitemap) == []  # a sitemap holds absolute URLs only: none rather than ""
+
+
+def test_with_base_url_feed_and_sitemap_urls_are_absolute(tmp_path: Path) -> None:
+    kb = write_kb(tmp_path / "kb", SITE_KB)
+    base = "https://example.org/fomo"
+    result = build_site(kb, tmp_path / "out", search=False, base_url=base)
+    assert not any("base_url" in w for w in result.warnings)
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    sitemap = ET.parse(tmp_path / "out/sitemap.xml").getroot()
+    locs = [loc.text or "" for loc in sitemap.iter(f"{namespace}loc")]
+    assert locs[0] == base + "/"
+    assert all(loc.startswith(base + "/") for loc in locs)
+    assert base + "/topics/dpo.html" in locs
+    assert base + "/articles/01-training/dpo-article.html" in locs
+    assert base + "/search.html" not in locs and base + "/404.html" not in locs
+    import feedparser
+
+    feed = feedparser.parse((tmp_path / "out/feed.xml").read_text())
+    assert feed.entries and all(e.link.startswith(base + "/") for e in feed.entries)
 
 
 def test_hostile_title_is_escaped_everywhere(built_site: Path) -> None:
@@ -159,8 +184,10 @@ class Links(HTMLParser):
                 self.ids.add(value)
 
 
-def test_every_internal_link_resolves(built_site: Path) -> None:
-    pages = [p for p in built_site.rglob("*.html") if "pagefind" not in p.parts]
+def broken_links(root: Path) -> list[str]:
+    """Every link and anchor of the built HTML under `root` that does not resolve: the URL as a
+    browser decodes it must name a file that exists (and an id on it, for a fragment)."""
+    pages = [p for p in root.rglob("*.html") if "pagefind" not in p.parts]
     parsed: dict[Path, Links] = {}
     for page in pages:
         links = Links()
@@ -177,7 +204,7 @@ def test_every_internal_link_resolves(built_site: Path) -> None:
             assert not parts.scheme, f"{page}: unexpected scheme in {link}"
             target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
             if not target.exists():
-                broken.append(f"{page.relative_to(built_site)} -> {link}")
+                broken.append(f"{page.relative_to(root)} -> {link}")
             elif (
                 parts.fragment
                 and target.suffix == ".html"
@@ -185,8 +212,39 @@ def test_every_internal_link_resolves(built_site: Path) -> None:
             ):
                 ids = parsed[target].ids if target in parsed else set()
                 if parts.fragment not in ids:
-                    broken.append(f"{page.relative_to(built_site)} -> {link} (no anchor)")
-    assert not broken, broken
+                    broken.append(f"{page.relative_to(root)} -> {link} (no anchor)")
+    return broken
+
+
+def test_every_internal_link_resolves(built_site: Path) -> None:
+    assert not broken_links(built_site)
+
+
+def test_non_ascii_names_with_spaces_link_to_the_files_written(tmp_path: Path) -> None:
+    article = ARTICLE.replace("topics: [dpo, rlhf]", "topics: [dpo, cafe]") + "\nSee [[cafe]].\n"
+    session = SITE_KB["sessions/01-training/index.md"].replace(
+        "article: dpo-article.md", 'article: "café notes.md"'
+    )
+    files = {
+        **SITE_KB,
+        "map/basics/cafe.md": topic_file('"Café à la carte, naïve “tokens”"', "Ünïcödé essence."),
+        "sessions/01-training/index.md": session,
+        "sessions/01-training/café notes.md": article,
+    }
+    files.pop("sessions/01-training/dpo-article.md")
+    kb = write_kb(tmp_path / "kb", files)
+    out = tmp_path / "out"
+    build_site(kb, out, search=True, base_url="https://example.org/")
+    page = out / "articles/01-training/café notes.html"
+    assert page.is_file()
+    assert 'href="../articles/01-training/caf%C3%A9%20notes.html"' in (
+        out / "topics/dpo.html"
+    ).read_text()
+    assert "Café à la carte, naïve “tokens”" in (out / "topics/cafe.html").read_text()
+    assert "https://example.org/articles/01-training/caf%C3%A9%20notes.html" in (
+        out / "sitemap.xml"
+    ).read_text()
+    assert not broken_links(out)
 
 
 def test_map_data_is_compact(built_site: Path) -> None:
@@ -277,17 +335,30 @@ def test_parallel_build_writes_the_same_site(tmp_path: Path) -> None:
         return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
     assert files(tmp_path / "one") == files(tmp_path / "two")
-    # what incremental updates need came back from the workers
-    assert two._digests == one._digests
-    assert (
-        two._links_to == one._links_to
-        and "articles/01-training/dpo-article.html" in (two._links_to["dpo"])
-    )
+    # what incremental updates need came back from the workers: the same pages are redrawn
+    _, nothing = two.update()
+    assert nothing == set()
     (kb / "map/training/preferences/dpo.md").write_text(
         topic_file("DPO renamed", "Edited.", aliases="[DPO]"), encoding="utf-8"
     )
-    _, touched = two.update()
-    assert "articles/01-training/dpo-article.html" in touched
+    _, touched_one = one.update()
+    _, touched_two = two.update()
+    assert touched_two == touched_one
+    assert "articles/01-training/dpo-article.html" in touched_two
+    assert files(tmp_path / "one") == files(tmp_path / "two")
+
+
+def test_a_page_that_links_a_topic_only_in_its_text_is_redrawn(tmp_path: Path) -> None:
+    body = "---\ntitle: Link only\nauthor: Ada\ntopics: [rlhf]\n---\nSee [[ppo]].\n"
+    kb = write_kb(tmp_path / "kb", {**SITE_KB, "sessions/01-training/links.md": body})
+    builder = SiteBuilder(kb, tmp_path / "out", search=False)
+    builder.build()
+    (kb / "map/training/preferences/ppo.md").write_text(
+        topic_file("PPO, renamed", "Edited.", aliases="[PPO]"), encoding="utf-8"
+    )
+    _, touched = builder.update()
+    assert "articles/01-training/links.html" in touched
+    assert "PPO, renamed" in (tmp_path / "out/articles/01-training/links.html").read_text()
 
 
 def _section(html: str, heading_id: str) -> str:
@@ -340,8 +411,8 @@ def test_without_mermaid_the_script_is_left_out_with_one_warning(
 ) -> None:
     second = ARTICLE.replace("Preferences without a reward model", "A second diagram")
     kb = write_kb(tmp_path / "kb", {**SITE_KB, "sessions/01-training/second.md": second})
-    monkeypatch.setattr("fomo.site.build.VENDOR", _fake_vendor(tmp_path / "none", False))
-    result = build_site(kb, tmp_path / "out", search=False)
+    monkeypatch.setattr("fomo.site.static.VENDOR", _fake_vendor(tmp_path / "none", False))
+    result = build_site(kb, tmp_path / "out", search=False, base_url="https://example.org/")
     assert len(result.warnings) == 1  # one warning for the build, not one per page
     (warning,) = result.warnings
     assert "Mermaid" in warning and "npm ci" in warning and "and 1 more" in warning
@@ -350,7 +421,9 @@ def test_without_mermaid_the_script_is_left_out_with_one_warning(
     assert '<pre class="mermaid">graph LR' in html and "A[RLHF] --&gt; B[DPO]" in html
     assert not (tmp_path / "out/assets/vendor").exists()
     # forked workers report the same
-    parallel = SiteBuilder(kb, tmp_path / "two", search=False, workers=2).build()
+    parallel = build_site(
+        kb, tmp_path / "two", search=False, base_url="https://example.org/", workers=2
+    )
     assert parallel.warnings == result.warnings
 
 
@@ -358,8 +431,8 @@ def test_with_mermaid_the_script_is_linked_without_warning(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     kb = write_kb(tmp_path / "kb", SITE_KB)
-    monkeypatch.setattr("fomo.site.build.VENDOR", _fake_vendor(tmp_path / "vendor", True))
-    result = build_site(kb, tmp_path / "out", search=False)
+    monkeypatch.setattr("fomo.site.static.VENDOR", _fake_vendor(tmp_path / "vendor", True))
+    result = build_site(kb, tmp_path / "out", search=False, base_url="https://example.org/")
     assert result.warnings == []
     html = (tmp_path / "out/articles/01-training/dpo-article.html").read_text()
     assert 'src="../../assets/vendor/mermaid.min.js"' in html

@@ -21,14 +21,29 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--base-url", metavar="URL", help="absolute URL the site is served from")
     parser.add_argument("--no-search", action="store_true", help="skip the search index")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="processes that render pages (default: one per CPU, up to 4, for big sites)",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from fomo.cli.style import terminal_safe
+    from fomo.errors import FomoError
     from fomo.site.build import build_site
 
-    result = build_site(args.kb, args.out, search=not args.no_search, base_url=args.base_url)
+    if args.workers is not None and args.workers < 1:
+        raise FomoError(f"--workers {args.workers} is not a count", hint="use 1 or more")
+    result = build_site(
+        args.kb,
+        args.out,
+        search=not args.no_search,
+        base_url=args.base_url,
+        workers=args.workers,
+    )
     search = f", search indexed in {result.search_seconds:.1f}s" if result.search else ""
     sys.stdout.write(
         terminal_safe(

@@ -1,0 +1,68 @@
+"""The search index: Pagefind run over the built site as its binary.
+
+Errors say whose they are: a missing or broken Pagefind install gets the reinstall hint; a
+Pagefind that ran and failed (or panicked) over our pages is reported as such, with the way to
+build without search, since reinstalling would not help.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from fomo.errors import FomoError
+
+REINSTALL = "reinstall with `pip install 'pagefind[bin]'`, or build with --no-search"
+NOT_FOUND = (126, 127)  # the shell's "cannot execute" and "not found"
+
+
+def command() -> list[str]:
+    """The Pagefind binary that the `pagefind[bin]` package ships, run directly (importing
+    `pagefind` to ask costs more than the lookup: it loads asyncio), else `python -m pagefind`.
+    PAGEFIND_BINARY_PATH wins, as it does for Pagefind's own wrapper."""
+    chosen = os.environ.get("PAGEFIND_BINARY_PATH")
+    if chosen:
+        return [chosen]
+    for package in ("pagefind_bin_extended", "pagefind_bin"):
+        spec = importlib.util.find_spec(package)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            for name in ("pagefind_extended", "pagefind", "pagefind_extended.exe", "pagefind.exe"):
+                binary = Path(folder) / name
+                if binary.is_file() and os.access(binary, os.X_OK):
+                    return [str(binary)]
+    return [sys.executable, "-m", "pagefind"]
+
+
+def index(root: Path) -> float:
+    """Index the site at `root`; the seconds it took."""
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(
+            [*command(), "--site", str(root), "--silent"],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            check=False,
+        )
+    except OSError as error:
+        raise FomoError(
+            f"search indexing could not start Pagefind: {error.strerror or error}", hint=REINSTALL
+        ) from None
+    if done.returncode != 0:
+        output = (done.stderr or done.stdout).strip()
+        missing = done.returncode in NOT_FOUND or "No module named" in output
+        if missing:
+            raise FomoError(
+                f"search indexing could not run Pagefind: {output[-300:]}", hint=REINSTALL
+            )
+        what = "crashed" if "panicked" in output else f"failed (exit code {done.returncode})"
+        raise FomoError(
+            f"search indexing: Pagefind {what} while indexing {root}: {output[-500:]}",
+            hint="the pages were built; build with --no-search to skip search, and please "
+            "report this with the message above",
+        )
+    return time.perf_counter() - started

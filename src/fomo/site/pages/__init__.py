@@ -1,0 +1,106 @@
+"""The registry of page kinds: everything the site is made of, one declaration per kind.
+
+A page kind says which pages exist (`pages`: one `Page` per output file, each with an
+`Output(path, url)`), how a page is rendered (`template` plus `context`, or `text` for files
+that are not HTML templates), which topics a page depends on (`depends`, for incremental
+rebuilds in `fomo serve`), and whether its pages are listed in the sitemap and the site
+navigation. The builder (`fomo.site.build`) knows nothing about any kind in particular.
+
+How to add a page kind (one registration):
+
+1. Write a module in this package, e.g. `pages/api.py` (every module here is imported, in
+   alphabetical order, when the registry is first used), or add to an existing one.
+2. Register the kind::
+
+       from fomo.site.links import Output
+       from fomo.site.pages import Page, PageKind, register
+
+       def _pages(data):                       # data: fomo.site.data.SiteData
+           for topic in data.order:
+               yield Page(Output(f"api/topics/{topic.id}.json", ...), topic)
+
+       def _text(renderer, page):              # renderer: fomo.site.renderer.Renderer
+           return renderer.json(...)
+
+       register(PageKind("api-topic", _pages, text=_text,
+                         depends=lambda data, page: {page.item.id}, parallel=True))
+
+   `template="x.html"` with `context=lambda renderer, page: {...}` renders a Jinja template
+   (it gets `page` with `root`, `config`, `nav` and the globals `topic_href`, `session_href`,
+   `article_href`). `depends=None` (the default) re-renders the kind's pages on every rebuild,
+   which is right for listings; `depends` returns the topic ids (and "@sessions", "@articles")
+   whose change can alter the page. `parallel=True` for kinds with a page per topic, session or
+   article, so that big builds render them in worker processes.
+3. Test it through a build (tests/site/): the golden hash test will tell you it changed; update
+   the pinned hash on purpose with `python -m tests.site.test_golden`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from fomo.site.links import Output
+
+if TYPE_CHECKING:
+    from fomo.site.data import SiteData
+    from fomo.site.renderer import Renderer
+
+# Pseudo-topics a page may depend on: any change to the sessions or to the articles.
+SESSIONS = "@sessions"
+ARTICLES = "@articles"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a kind: where it goes, and the thing it shows (a topic, a session, ...)."""
+
+    output: Output
+    item: Any = None
+
+
+@dataclass(frozen=True)
+class PageKind:
+    name: str
+    pages: Callable[[SiteData], Iterable[Page]]
+    template: str | None = None
+    context: Callable[[Renderer, Page], dict[str, Any]] | None = None
+    text: Callable[[Renderer, Page], str] | None = None
+    depends: Callable[[SiteData, Page], Iterable[str]] | None = None
+    sitemap: bool = False
+    nav: str | None = None  # the label of its (single) page in the site navigation
+    parallel: bool = False
+
+    def __post_init__(self) -> None:
+        if (self.template is None) == (self.text is None):
+            raise ValueError(f"page kind {self.name!r}: give a template or a text function")
+
+
+REGISTRY: dict[str, PageKind] = {}  # name -> kind, in registration order
+_loaded = False
+
+
+def register(kind: PageKind) -> PageKind:
+    """Add a kind to the site; a second kind with the same name is a programming error."""
+    if kind.name in REGISTRY:
+        raise ValueError(f"page kind {kind.name!r} is registered twice")
+    REGISTRY[kind.name] = kind
+    return kind
+
+
+def kinds() -> list[PageKind]:
+    """Every registered kind, in registration order (modules of this package alphabetically)."""
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        for module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+            importlib.import_module(f"{__name__}.{module}")
+    return list(REGISTRY.values())
+
+
+def kind(name: str) -> PageKind:
+    kinds()
+    return REGISTRY[name]

@@ -1,0 +1,111 @@
+"""A page per topic: its path, essence, body, relations both ways, references, the sessions
+and articles that cover it, and a picture of its neighbourhood."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from fomo.model import REFERENCE_KINDS, Topic
+from fomo.site.data import SiteData
+from fomo.site.links import topic_output
+from fomo.site.pages import ARTICLES, SESSIONS, Page, PageKind, register
+from fomo.site.pictures import NO_COLOUR, neighbourhood
+from fomo.site.renderer import Renderer
+
+RELATION_LABELS = {
+    "builds_on": ("Builds on", "Built on by"),
+    "alternative_to": ("Alternative to", "Alternatives"),
+    "related": ("Related", None),  # symmetric: links both ways are listed once
+}
+REFERENCE_LABELS = {
+    "paper": "Papers",
+    "blog": "Blog posts",
+    "video": "Videos",
+    "post": "Posts",
+    "code": "Code",
+    "docs": "Documentation",
+    "course": "Courses",
+}
+
+
+def pages(data: SiteData) -> Iterator[Page]:
+    for topic in data.order:
+        yield Page(topic_output(topic.id), topic)
+
+
+def context(renderer: Renderer, page: Page) -> dict[str, Any]:
+    topic: Topic = page.item
+    data = renderer.data
+    kb = data.kb
+    path = [kb.topics[i] for i in data.path_ids.get(topic.id, [topic.id])]
+    body = Markup(renderer.markdown(topic.body, "../").html) if topic.body.strip() else ""
+    relations: list[tuple[str, list[tuple[str, Topic | None]]]] = []
+    for kind, (out_label, in_label) in RELATION_LABELS.items():
+        targets = list(getattr(topic, kind))
+        sources = [s for k, s in data.incoming.get(topic.id, []) if k == kind]
+        if in_label is None:
+            targets += [s for s in sources if s not in targets]
+            sources = []
+        if targets:
+            relations.append((out_label, [(t, kb.topics.get(t)) for t in targets]))
+        if sources:
+            relations.append((in_label, [(s, kb.topics.get(s)) for s in sources]))
+    references: dict[str, list[Any]] = {}
+    for ref in topic.references:
+        kind = ref.kind if ref.kind in REFERENCE_KINDS else "docs"
+        references.setdefault(REFERENCE_LABELS[kind], []).append(ref)
+    children = kb.children(topic.id)
+    siblings = kb.siblings(topic.id) if topic.parent else []
+    edit = (
+        data.config.edit_url + quote(topic.source.file)
+        if data.config.edit_url and topic.source.file
+        else ""
+    )
+    return {
+        "topic": topic,
+        "path": path,
+        "body": body,
+        "children": children,
+        "siblings": siblings,
+        "relations": relations,
+        "references": references,
+        "also_under": [(t, kb.topics.get(t)) for t in topic.also_under],
+        "coverage": data.coverage.get(topic.id, []),
+        "articles": data.articles_of.get(topic.id, []),
+        "neighbourhood": neighbourhood(data, topic, siblings, children),
+        "colour": data.colour.get(topic.id, NO_COLOUR),
+        "edit_url": edit,
+    }
+
+
+def depends(data: SiteData, page: Page) -> Iterable[str]:
+    """The topics whose titles or places the page shows: its path, family and relations."""
+    topic: Topic = page.item
+    kb = data.kb
+    found = set(data.path_ids.get(topic.id, [topic.id]))
+    if topic.parent in kb.topics:
+        found.update(t.id for t in kb.children(topic.parent))
+    found.update(t.id for t in kb.children(topic.id))
+    found.update(target for _, target in topic.relations())
+    found.update(source for _, source in data.incoming.get(topic.id, []))
+    found.update(topic.also_under)
+    if topic.id in data.coverage or topic.id in data.articles_of:
+        found.update((SESSIONS, ARTICLES))
+    return found
+
+
+register(
+    PageKind(
+        "topic",
+        pages,
+        template="topic.html",
+        context=context,
+        depends=depends,
+        sitemap=True,
+        parallel=True,
+    )
+)

@@ -1,0 +1,97 @@
+"""Writing the site's files: atomically, and only when their bytes changed.
+
+Each file is written to a temporary name beside it and renamed over the old one, so a build
+that is killed leaves every page either as it was or as it should be, never half-written (the
+temporary files start with a dot: the preview server does not serve them, and the next build
+removes them). A digest per written file lets rebuilds skip files whose bytes are the same,
+which keeps `fomo serve`'s rebuilds small and the browser's caches warm.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+TEMPORARY_PREFIX = ".fomo-"
+TEMPORARY_SUFFIX = ".tmp"
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def put(target: Path, data: bytes) -> None:
+    """Replace `target` with `data` in one step (a rename within its folder)."""
+    temporary = target.with_name(f"{TEMPORARY_PREFIX}{target.name}.{os.getpid()}{TEMPORARY_SUFFIX}")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+class Writer:
+    """Writes files under `root` and remembers the digest of each, by path."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._digests: dict[str, str] = {}
+        self._folders: set[str] = set()
+
+    def write(self, path: str, text: str) -> bool:
+        """Write `text` at `path` (relative, `/`-separated) unless it is already there; True
+        when the file was written."""
+        data = text.encode("utf-8")
+        digest = digest_of(data)
+        target = self.root / path
+        if self._digests.get(path) == digest and target.exists():
+            return False
+        folder = path.rpartition("/")[0]
+        if folder not in self._folders:
+            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        put(target, data)
+        self._digests[path] = digest
+        return True
+
+    def digest(self, path: str) -> str | None:
+        return self._digests.get(path)
+
+    def record(self, path: str, digest: str) -> None:
+        """Remember a file another process (a render worker) wrote."""
+        self._digests[path] = digest
+
+    def remove(self, path: str) -> None:
+        self._digests.pop(path, None)
+        with contextlib.suppress(FileNotFoundError):
+            (self.root / path).unlink()
+
+    def paths(self) -> set[str]:
+        return set(self._digests)
+
+    def forget(self) -> None:
+        self._digests.clear()
+        self._folders.clear()
+
+
+def existing(root: Path, skip: Iterable[str]) -> Iterator[str]:
+    """Relative paths of the files under `root`, outside the top-level folders `skip`; removes
+    the temporary files a killed build left on the way."""
+    skipped = set(skip)
+    for folder, subfolders, files in os.walk(root):
+        if folder == str(root):
+            subfolders[:] = [s for s in subfolders if s not in skipped]
+        relative = os.path.relpath(folder, root)
+        for name in files:
+            path = name if relative == "." else f"{relative}/{name}".replace(os.sep, "/")
+            if name.startswith(TEMPORARY_PREFIX) and name.endswith(TEMPORARY_SUFFIX):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(folder, name))
+                continue
+            yield path
