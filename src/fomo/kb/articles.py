@@ -14,13 +14,15 @@ import weakref
 from dataclasses import dataclass
 from html import unescape as html_unescape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from fomo.errors import FomoError
-from fomo.kb.edit import Change, create_file, merge, render_front_matter, update_part
 from fomo.kb.records import slugify
-from fomo.model import KnowledgeBase, Part, Session
+from fomo.model import Article, KnowledgeBase, Part, Session
+
+if TYPE_CHECKING:
+    from fomo.kb.edit import Change
 
 
 def article_name(part: Part) -> str:
@@ -29,6 +31,8 @@ def article_name(part: Part) -> str:
 
 def skeleton(kb: KnowledgeBase, session: Session, part: Part, author: str) -> str:
     """The article file's text: front matter and a Markdown skeleton."""
+    from fomo.kb.edit import render_front_matter  # kb.edit imports kb.load, which imports us
+
     topics = [t for t in part.topics if t in kb]
     fields = {
         "title": part.title or f"{session.title}, part {part.number}",
@@ -80,6 +84,7 @@ def plan_article(
     root: Path, session_number: int, part_number: int, author: str, kb: KnowledgeBase | None = None
 ) -> Change:
     """The article file plus the session edit that claims the part (status, author, article)."""
+    from fomo.kb.edit import create_file, merge, update_part
     from fomo.kb.load import load
 
     kb = kb if kb is not None else load(root).kb
@@ -117,6 +122,30 @@ def plan_article(
         f"scaffold {folder}/{name} and claim part {part_number} of session {session_number}",
         [article, claim],
     )
+
+
+def notebook_articles(sessions: list[Session]) -> list[Article]:
+    """An article per part whose article is a Jupyter notebook (`.ipynb`; the index reads only
+    Markdown): the part gives its front matter (title, author, topics, status); the site reads
+    the cells, and the notebook's own title when it has one."""
+    found = []
+    for session in sessions:
+        folder = session.source.file.rsplit("/", 1)[0]
+        for part in session.parts:
+            if part.article and part.article.endswith(".ipynb"):
+                found.append(
+                    Article(
+                        path=f"{folder}/{part.article}",
+                        title=part.title or part.article,
+                        body="",
+                        author=part.author,
+                        topics=list(part.topics),
+                        status=part.status,
+                        session=session.number,
+                        part=part.number,
+                    )
+                )
+    return found
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 
 from fomo.errors import FomoError
 from fomo.kb import schema
+from fomo.kb.articles import notebook_articles
 from fomo.kb.index import Index, OutlineRow, open_index
 from fomo.kb.location import resolve_kb
 from fomo.kb.records import ROOT_PARENT
@@ -148,7 +149,7 @@ def build(index: Index, *, strict: bool = True) -> KnowledgeBase:
             article_records.append((path, record))
     topics = [topic_from_record(path, record, root_id) for path, record in topics_raw]
     articles = [article_from_record(p, r, sessions) for p, r in article_records]
-    return KnowledgeBase(topics, sessions, articles)
+    return KnowledgeBase(topics, sessions, articles + notebook_articles(sessions))
 
 
 def open_readable(kb: str | os.PathLike[str] | None) -> Index:
@@ -189,7 +190,8 @@ def _sessions_and_articles(index: Index) -> tuple[list[Session], list[Article]]:
             sessions.append(session_from_record(path, record))
         else:
             article_records.append((path, record))
-    return sessions, [article_from_record(p, r, sessions) for p, r in article_records]
+    articles = [article_from_record(p, r, sessions) for p, r in article_records]
+    return sessions, articles + notebook_articles(sessions)
 
 
 def _assemble(index: Index, rows: list[OutlineRow], detailed: set[str]) -> KnowledgeBase:
