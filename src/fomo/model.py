@@ -59,6 +59,11 @@ class Topic:
     body: str = ""
     source: Source = field(default_factory=lambda: Source(""))
 
+    def names(self) -> list[tuple[str, str]]:
+        """(how, name) for every name the topic answers to: its id, title and aliases, in that
+        order (`fomo.kb.names` normalises them into the one name table)."""
+        return [("id", self.id), ("title", self.title), *(("alias", a) for a in self.aliases)]
+
     def relations(self) -> Iterator[tuple[str, str]]:
         """(kind, target id) for every outgoing relation, in a stable order."""
         for kind in RELATION_KINDS:

@@ -196,7 +196,7 @@ def test_a_new_root_takes_the_id_the_loader_gives_it(make_kb) -> None:
     tree = Node("Café Map", id="x0", children=[Node("Child", relations=[("builds_on", "x0")])])
     apply(_plan(kb_dir, tree), kb_dir)
     kb = load(kb_dir).kb
-    assert kb.root.id == "caf-map" and kb.topics["child"].builds_on == ["caf-map"]
+    assert kb.root.id == "cafe-map" and kb.topics["child"].builds_on == ["cafe-map"]
 
 
 def test_a_node_named_index_never_overwrites_its_parents_file(starter_kb: Path) -> None:

@@ -27,3 +27,42 @@ def test_every_script_has_keys() -> None:
     assert name_key("Tülu 3") == "tulu3"
     assert name_key("ΑΒΓ models") == "αβγmodel"
     assert name_key("Straße") == "strasse"
+
+
+def test_one_id_maker_for_import_ingest_and_the_root() -> None:
+    from fomo.formats.importer import make_id as import_id
+    from fomo.ingest.write import base_id
+    from fomo.kb.names import make_id
+    from fomo.kb.records import topic_place
+    from fomo.kb.validate import ID_PATTERN
+
+    assert make_id("Café") == import_id("Café") == base_id("Café") == "cafe"
+    assert topic_place("map/index.md", {"title": "Café Map"})[0] == "cafe-map"
+    assert make_id("Straße") == "strasse"
+    for title in ("中文", "ünïcödé-名前", "<>{}&", "Ωμέγα", "  "):
+        made = make_id(title)
+        assert ID_PATTERN.match(made), (title, made)
+        assert made == make_id(f" {title} ")  # stable: a re-import finds it again
+    assert len(make_id("word " * 40)) <= 60
+
+
+def test_topic_names_and_the_name_table() -> None:
+    from fomo.kb.names import name_table
+    from fomo.model import Topic
+
+    dpo = Topic("dpo", "Direct Preference Optimisation", "E.", aliases=["DPO", "D.P.O."])
+    rlhf = Topic("rlhf", "RLHF", "E.", aliases=["Reinforcement learning from human feedback"])
+    assert dpo.names() == [
+        ("id", "dpo"),
+        ("title", "Direct Preference Optimisation"),
+        ("alias", "DPO"),
+        ("alias", "D.P.O."),
+    ]
+    table = name_table([dpo, rlhf])
+    assert table.exact(name_key("direct preference optimization")) == [("dpo", "title")]
+    assert table.exact("dpo") == [("dpo", "id")]  # the id's claim comes first
+    assert table.owner("D P O") == ("dpo", "dpo")
+    assert table.owner("DPO", exclude="dpo") is None
+    assert table.title("rlhf") == "RLHF"
+    assert table.without(frozenset({"dpo"})).exact("dpo") == []
+    assert {tid for _, tid, _ in table.names()} == {"dpo", "rlhf"}

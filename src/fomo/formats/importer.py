@@ -9,9 +9,7 @@ Nothing is written when planning raised, and an existing file is rewritten only 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,8 +19,7 @@ import yaml
 from fomo.errors import FomoError
 from fomo.formats.tree import Link, Node, split_title
 from fomo.kb.edit import atomic_write, flow_list, flow_map, locked, rewrite_front_matter
-from fomo.kb.names import name_key
-from fomo.kb.records import slugify
+from fomo.kb.names import make_id, name_key, name_table
 from fomo.kb.urls import is_web_url
 from fomo.kb.validate import ESSENCE_LIMIT, ESSENCE_PLACEHOLDER, ID_PATTERN
 from fomo.model import RELATION_KINDS, KnowledgeBase, Topic
@@ -30,7 +27,6 @@ from fomo.model import RELATION_KINDS, KnowledgeBase, Topic
 # Both start with the placeholder, so `check` asks a person to write or rewrite the essence.
 NO_ESSENCE = f"{ESSENCE_PLACEHOLDER} one sentence on what it is and why it exists"
 CUT_PREFIX = f"{ESSENCE_PLACEHOLDER} shorten: "
-MAX_ID = 60
 # A sentence ends at . ! or ? (closing quotes and brackets included) before a space or the end.
 _SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)")
 # Words a full stop follows without ending the sentence (lowercase, without that final stop).
@@ -170,21 +166,6 @@ def _walk_parents(root: Node) -> list[tuple[Node, Node | None, int]]:
 # ---- names and fields -----------------------------------------------------------------------
 
 
-def make_id(title: str) -> str:
-    """A kebab-case id from a title: accents folded, at most MAX_ID characters, cut at a word.
-
-    A title with no ASCII letter or digit ("中文", "<>{}&") gets `topic-` and a short hash of
-    the title: the same title always gives the same id, so a re-import finds it again."""
-    title = " ".join(unicodedata.normalize("NFC", title).split())
-    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    if not any(ch.isalnum() for ch in folded):
-        return "topic-" + hashlib.sha1(title.encode("utf-8")).hexdigest()[:8]
-    slug = slugify(folded)
-    if len(slug) > MAX_ID:
-        slug = slug[:MAX_ID].rsplit("-", 1)[0] if "-" in slug[:MAX_ID] else slug[:MAX_ID]
-    return slug
-
-
 def looks_like_fomo_id(node_id: str) -> bool:
     """Ids that FOMO wrote (kebab-case words), not a tool's random ones (uuids, long hashes)."""
     return bool(ID_PATTERN.match(node_id)) and not _RANDOM_ID.search(node_id)
@@ -235,19 +216,18 @@ def essence_and_body(node: Node) -> tuple[str, str, bool]:
 
 
 class _Names:
-    """Existing topics by name key, and the ids taken so far."""
+    """Existing topics by name (the shared name table), and the ids taken so far."""
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
-        self.by_key: dict[str, str] = {}
-        self.keyless: dict[str, str] = {}  # names with no name key ("<>{}&"), exactly as written
-        for topic in kb.topics.values():
-            for name in (topic.id, topic.title, *topic.aliases):
-                key = name_key(name)
-                if key:
-                    self.by_key.setdefault(key, topic.id)
-                else:
-                    self.keyless.setdefault(" ".join(name.split()), topic.id)
+        self.table = name_table(kb.topics.values())
+        # names with no name key ("<>{}&"), exactly as written
+        self.keyless = {
+            " ".join(name.split()): topic.id
+            for topic in reversed(list(kb.topics.values()))
+            for _, name in reversed(topic.names())
+            if not name_key(name)
+        }
         # "index" would be written as map/.../index.md, its parent's own file
         self.taken = {*kb.topics, "index"}
 
@@ -260,11 +240,8 @@ class _Names:
         raw = " ".join(node.title.split())
         title, aliases = names(node)
         found = self._by_names(node, [raw, title, *aliases])
-        if found is not None and raw != title:
-            topic = self.kb.topics[found]
-            own = {name_key(n) for n in (topic.id, topic.title, *topic.aliases)}
-            if name_key(raw) in own - {""}:
-                title, aliases = names(Node(raw, aliases=node.aliases), split=False)
+        if found is not None and raw != title and name_key(raw) in self.table.keys_of(found):
+            title, aliases = names(Node(raw, aliases=node.aliases), split=False)
         return found, title, aliases
 
     def _by_names(self, node: Node, candidates: list[str]) -> str | None:
@@ -272,8 +249,9 @@ class _Names:
             return node.id
         for name in candidates:
             key = name_key(name)
-            if key and key in self.by_key:
-                return self.by_key[key]
+            found = self.table.exact(key) if key else []
+            if found:
+                return found[0][0]
             if not key and name in self.keyless:
                 return self.keyless[name]
         return None
@@ -282,7 +260,7 @@ class _Names:
         """A new unique id: the file's own FOMO-style id, else one made from the title. A new
         map root takes the slug of its title, the id the loader gives map/index.md."""
         if root:
-            base = slugify(title)
+            base = make_id(title, limit=None)
         else:
             base = node.id if looks_like_fomo_id(node.id) else make_id(title)
         candidate, n = base, 1

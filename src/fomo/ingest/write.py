@@ -20,8 +20,7 @@ from typing import Any
 from fomo.errors import FomoError
 from fomo.ingest.items import Item, Problem
 from fomo.kb import edit
-from fomo.kb.names import name_key
-from fomo.kb.records import slugify
+from fomo.kb.names import MAX_ID, make_id, name_key, name_table
 from fomo.kb.urls import is_web_url
 from fomo.kb.validate import ESSENCE_PLACEHOLDER
 from fomo.model import KnowledgeBase
@@ -30,7 +29,6 @@ from fomo.query.place import name_prefix
 ESSENCE_TODO = (
     f"{ESSENCE_PLACEHOLDER} write one sentence in our own words: what it is and why it exists."
 )
-MAX_ID = 60  # characters of an id made from a title (suffixes such as "-2024" come on top)
 _ALLOW = ("essence-placeholder",)
 # Collisions another id can avoid; any other refusal stops the whole batch.
 _RETRY = ("name-collision", "duplicate-id")
@@ -42,14 +40,8 @@ def topic_title(item: Item) -> str:
 
 
 def base_id(title: str, limit: int = MAX_ID) -> str:
-    """The slug of `title`, cut at a word boundary to at most `limit` characters (a single word
-    longer than that is cut where it must be)."""
-    slug = slugify(title)
-    if len(slug) <= limit:
-        return slug
-    head = slug[: limit + 1]
-    boundary = head.rfind("-")
-    return slug[:boundary] if boundary > 0 else slug[:limit].strip("-")
+    """The id made from `title` (the shared `make_id`: accents folded, cut at a word)."""
+    return make_id(title, limit)
 
 
 def _ids(title: str, year: int | None) -> list[str]:
@@ -111,11 +103,8 @@ def plan(
     FomoError and nothing is written."""
     today = today or dt.date.today()
     result = Plan(edit.Change("ingest"))
-    names = {  # every name the map and this batch answer to, as `fomo where` compares them
-        name_key(name)
-        for topic in kb.topics.values()
-        for name in (topic.id, topic.title, *topic.aliases)
-    } - {""}
+    table = name_table(kb.topics.values())
+    names: set[str] = set()  # names this batch answers to, as `fomo where` compares them
     moves: set[tuple[str, str]] = set()
     for item, parent in accepted:
         titles = list(dict.fromkeys([topic_title(item), " ".join(item.title.split())]))
@@ -124,11 +113,13 @@ def plan(
         for title in titles:
             if not name_key(title):
                 continue
-            if name_key(title) in names:
+            if name_key(title) in names or table.exact(name_key(title)):
                 reason = f"the map or an earlier item already answers to {title!r}"
                 continue
             for topic_id in _ids(title, item.year):
                 if topic_id in kb.topics or name_key(topic_id) in names:
+                    continue
+                if table.exact(name_key(topic_id)):
                     continue
                 try:
                     change = edit.create_topic(

@@ -41,7 +41,7 @@ from typing import Any
 
 from fomo.errors import FomoError
 from fomo.kb.location import MAP_DIR
-from fomo.kb.names import name_key
+from fomo.kb.names import make_id, name_key, name_table
 from fomo.kb.validate import ID_PATTERN, TOPIC_KEYS, check_topic_record
 from fomo.model import KnowledgeBase, Topic
 
@@ -470,25 +470,12 @@ def _read(root: Path, rel: str) -> str:
         raise FomoError(f"cannot read the file: {error}", file=rel) from None
 
 
-def _names_taken(kb: KnowledgeBase, exclude: str | None = None) -> dict[str, tuple[str, str]]:
-    """name key -> (topic id, the name as written) for every id, title and alias."""
-    taken: dict[str, tuple[str, str]] = {}
-    for topic in kb.topics.values():
-        if topic.id == exclude:
-            continue
-        for name in (topic.id, topic.title, *topic.aliases):
-            key = name_key(name)
-            if key:
-                taken.setdefault(key, (topic.id, name))
-    return taken
-
-
 def _refuse_collisions(kb: KnowledgeBase, names: Iterable[str], exclude: str | None) -> None:
-    taken = _names_taken(kb, exclude)
+    table = name_table(kb.topics.values())
     for name in names:
-        key = name_key(name)
-        if key in taken:
-            owner, written = taken[key]
+        claim = table.owner(name, exclude)
+        if claim is not None:
+            owner, written = claim
             raise FomoError(
                 f"the name {name!r} reads the same as {written!r} of topic '{owner}'",
                 hint=f"each id, title and alias names one topic; see `fomo where {owner}`",
@@ -542,11 +529,9 @@ def _leaf_to_folder(topic: Topic) -> tuple[str, str] | None:
 
 def _check_id(kb: KnowledgeBase, root: Path, topic_id: str, folder: str) -> None:
     if not ID_PATTERN.match(topic_id):
-        from fomo.kb.records import slugify
-
         raise FomoError(
             f"id {topic_id!r} is not lowercase kebab-case",
-            hint=f"use e.g. {slugify(topic_id)!r}",
+            hint=f"use e.g. {make_id(topic_id)!r}",
             code="bad-id",
         )
     if topic_id in kb.topics:
@@ -652,8 +637,7 @@ def add_alias(root: Path, topic_id: str, name: str, *, kb: KnowledgeBase | None 
     name = name.strip()
     if not name:
         raise FomoError("the alias is empty", hint='e.g. fomo alias dpo "Direct Preference Opt"')
-    own = {name_key(n) for n in (topic.id, topic.title, *topic.aliases)}
-    if name_key(name) in own:
+    if name_key(name) in {name_key(n) for _, n in topic.names()}:
         raise FomoError(
             f"{topic_id!r} already answers to {name!r}",
             hint=f"see `fomo where {topic_id}`",

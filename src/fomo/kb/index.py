@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from fomo.kb.location import MAP_DIR, SESSIONS_DIR, index_path
-from fomo.kb.names import name_key
+from fomo.kb.names import name_key, record_names
 from fomo.kb.schema import LINK_KEYS, as_int
 
-SCHEMA_VERSION = 7  # bump when name keys or tables change
+SCHEMA_VERSION = 8  # bump when name keys or tables change
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -179,8 +179,7 @@ class _Rows:
             (path, topic_id, record["parent"], title, as_int(meta.get("order")), essence)
         )
         aliases = [a for a in _list(meta.get("aliases")) if isinstance(a, str)]
-        names = {(name_key(topic_id), "id"), (name_key(title), "title")}
-        names.update((name_key(alias), "alias") for alias in aliases)
+        names = {(name_key(name), how) for how, name in record_names(topic_id, meta)}
         self.names.extend((key, topic_id, path, kind) for key, kind in names if key)
         self.relations.extend(
             (path, topic_id, kind, target)

@@ -8,18 +8,18 @@ model objects is `fomo.kb.load`'s job; judging them is `fomo.kb.validate`'s.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from fomo.errors import FomoError
 from fomo.kb.location import MAP_DIR, SESSIONS_DIR
+from fomo.kb.names import make_id, slug
 
 ROOT_PARENT = ""  # the parent recorded for a top-level branch: whatever the root's id is
-_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slugify(text: str) -> str:
-    return _SLUG.sub("-", text.lower()).strip("-") or "topic"
+    """A file-name slug (accents folded as in every id); "topic" when nothing is left."""
+    return slug(text) or "topic"
 
 
 def classify(rel: str) -> str:
@@ -39,7 +39,7 @@ def topic_place(rel: str, meta: dict[str, Any]) -> tuple[str, str | None]:
     parts = rel.split("/")[1:]
     if parts == ["index.md"]:
         title = meta.get("title")
-        return slugify(title if isinstance(title, str) else "root"), None
+        return make_id(title if isinstance(title, str) else "root", limit=None), None
     folders = parts[:-1] if parts[-1] == "index.md" else [*parts[:-1], parts[-1][: -len(".md")]]
     topic_id = folders[-1]
     parent = folders[-2] if len(folders) >= 2 else ROOT_PARENT

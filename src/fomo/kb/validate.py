@@ -17,7 +17,7 @@ from typing import Any
 from fomo.kb import schema
 from fomo.kb.load import Loaded, build
 from fomo.kb.location import MAP_DIR
-from fomo.kb.names import name_key
+from fomo.kb.names import NAME_KINDS, name_key, record_names
 from fomo.kb.schema import EARLIEST_YEAR, INT_LIMIT, Field, is_date, is_int, is_month
 from fomo.kb.urls import is_web_url
 from fomo.model import REFERENCE_KINDS, KnowledgeBase
@@ -344,19 +344,12 @@ def _check_tree(
                 "ids are unique across the whole map: rename one of the files or folders",
             )
     lines_of = {path: record["lines"] for path, record in records}
-    strength = {"id": 0, "title": 1, "alias": 2}
     claims: dict[str, list[tuple[int, str, str, str, str]]] = defaultdict(list)
     for path, record in records:
-        meta = record["meta"]
-        names = [("id", record["id"])]
-        if isinstance(meta.get("title"), str):
-            names.append(("title", meta["title"]))
-        if isinstance(meta.get("aliases"), list):
-            names += [("alias", a) for a in meta["aliases"] if isinstance(a, str)]
-        for kind, name in names:
+        for kind, name in record_names(record["id"], record["meta"]):
             key = name_key(name)
             if key and all(c[3] != record["id"] for c in claims[key]):
-                claims[key].append((strength[kind], kind, name, record["id"], path))
+                claims[key].append((NAME_KINDS.index(kind), kind, name, record["id"], path))
     for contenders in claims.values():
         if len(contenders) < 2:
             continue
