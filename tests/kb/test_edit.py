@@ -82,7 +82,7 @@ def test_rewrite_keeps_comment_on_the_changed_key() -> None:
 def test_rewrite_appends_to_a_flow_list_and_inserts_new_keys_in_house_order() -> None:
     def mutate(data: object) -> None:
         data["aliases"].append("Direct PO")  # type: ignore[index]
-        edit._insert(data, "tags", edit.flow_list(["alignment"]))
+        edit.insert_key(data, "tags", edit.flow_list(["alignment"]))
 
     after = edit.rewrite_front_matter(ANNOTATED, "dpo.md", mutate)
     lines = after.splitlines()
@@ -270,7 +270,7 @@ def test_failed_replace_leaves_the_old_file_and_no_temporary(
     def broken(*args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(edit.os, "replace", broken)
+    monkeypatch.setattr(os, "replace", broken)
     with pytest.raises(OSError, match="disk full"):
         edit.apply(change, starter_kb)
     assert tree_hash(starter_kb) == before
@@ -282,7 +282,7 @@ def test_failure_midway_through_a_change_undoes_the_earlier_steps(
 ) -> None:
     before = tree_hash(starter_kb)
     change = edit.add_topic(starter_kb, "dpo", "kto", title="KTO", essence="A loss.")
-    monkeypatch.setattr(edit.os, "replace", lambda *a: (_ for _ in ()).throw(OSError("boom")))
+    monkeypatch.setattr(os, "replace", lambda *a: (_ for _ in ()).throw(OSError("boom")))
     with pytest.raises(OSError, match="boom"):
         edit.apply(change, starter_kb)
     assert tree_hash(starter_kb) == before
@@ -444,14 +444,14 @@ def test_a_failing_change_in_a_batch_undoes_the_earlier_ones(starter_kb, monkeyp
         starter_kb, "basics", "second-new", {"title": "Second New", "essence": "Two."}
     )
     before = tree_hash(starter_kb)
-    real_write = edit.atomic_write
+    real_replace = os.replace
 
-    def fail_on_second(path, data):
-        if path.name == "second-new.md":
+    def fail_on_second(source, target):
+        if Path(target).name == "second-new.md":
             raise OSError("disk full")
-        real_write(path, data)
+        real_replace(source, target)
 
-    monkeypatch.setattr(edit, "atomic_write", fail_on_second)
+    monkeypatch.setattr(os, "replace", fail_on_second)
     with pytest.raises(OSError):
         edit.apply([first, second], starter_kb)
     assert tree_hash(starter_kb) == before
@@ -460,7 +460,7 @@ def test_a_failing_change_in_a_batch_undoes_the_earlier_ones(starter_kb, monkeyp
 
 def test_released_is_inserted_after_year_in_house_order() -> None:
     def mutate(data: object) -> None:
-        edit._insert(data, "released", "2023-05")
+        edit.insert_key(data, "released", "2023-05")
 
     lines = edit.rewrite_front_matter(ANNOTATED, "dpo.md", mutate).splitlines()
     assert lines[lines.index("year: 2023") + 1] == "released: 2023-05"
