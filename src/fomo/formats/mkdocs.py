@@ -25,7 +25,7 @@ from urllib.parse import quote
 import yaml
 
 from fomo.errors import FomoError
-from fomo.kb.articles import local_links, resolve
+from fomo.kb.articles import LINK_CONTEXT, local_links, resolve
 from fomo.kb.edit import Change, FileWrite, render_front_matter
 from fomo.kb.names import name_key
 from fomo.kb.records import slugify
@@ -43,9 +43,6 @@ KNOWN_EXTENSIONS = {
 RESERVED = ("map/", "sessions/", "templates/", "site.yml", ".fomo")
 _MACRO = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 _FENCE = re.compile(r"^(```|~~~)[^\n]*\n.*?^\1[^\n]*$", re.MULTILINE | re.DOTALL)
-_LINK_CONTEXT = re.compile(
-    r"""(?P<lead>\]\(\s*<?|\]:\s*<?|\b(?:src|href)\s*=\s*["']?)(?P<url>[^\s)"'<>]+)"""
-)
 
 
 class _Loader(yaml.SafeLoader):
@@ -297,10 +294,10 @@ def _rewrite(text: str, fix: Any) -> str:
 
     out, last = [], 0
     for code in _FENCE.finditer(text):
-        out.append(_LINK_CONTEXT.sub(one, text[last : code.start()]))
+        out.append(LINK_CONTEXT.sub(one, text[last : code.start()]))
         out.append(code.group(0))
         last = code.end()
-    out.append(_LINK_CONTEXT.sub(one, text[last:]))
+    out.append(LINK_CONTEXT.sub(one, text[last:]))
     return "".join(out)
 
 

@@ -154,6 +154,11 @@ def notebook_articles(sessions: list[Session]) -> list[Article]:
 PAGE_SUFFIXES = (".md", ".ipynb")
 _HTML_URL = re.compile(r"""\b(src|href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
+# A URL where Markdown or HTML puts one: `](url`, `]: url`, `src=`/`href=`. Cheaper than a parse,
+# and a superset of the real links (code too): for finding candidates, never for judging.
+LINK_CONTEXT = re.compile(
+    r"""(?P<lead>\]\(\s*<?|\]:\s*<?|\b(?:src|href)\s*=\s*["']?)(?P<url>[^\s)"'<>]+)"""
+)
 
 
 @dataclass(frozen=True)
@@ -175,6 +180,11 @@ class Target:
     @property
     def page(self) -> bool:
         return self.path.endswith(PAGE_SUFFIXES)
+
+
+def candidate_urls(text: str) -> list[str]:
+    """Every URL in a link position of `text`, HTML entities decoded (see LINK_CONTEXT)."""
+    return [html_unescape(m.group("url")) for m in LINK_CONTEXT.finditer(text)]
 
 
 def is_local(url: str) -> bool:

@@ -87,7 +87,7 @@ class SiteBuilder:
                 hint="add map/index.md with a title and an essence",
             )
         self._check_out(loaded.root)
-        return SiteData.of(loaded.kb, config)
+        return SiteData.of(loaded.kb, config, loaded.root)
 
     def _check_out(self, kb_root: Path) -> None:
         out, kb_root = self.out, kb_root.resolve()
@@ -145,7 +145,7 @@ class SiteBuilder:
         self._pages.clear()
         self.out.mkdir(parents=True, exist_ok=True)
         (self.out / MARKER).write_text("built by fomo build\n", encoding="utf-8")
-        before = set(existing(self.out, SHARED))
+        before = set(existing(self.out, ["pagefind"]))  # Pagefind's own: none of our files
         jobs = [(kind, page) for kind in kinds() for page in kind.pages(data)]
         paths = [page.output.path for _, page in jobs]
         if len(set(paths)) != len(paths):

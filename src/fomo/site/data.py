@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from fomo.model import Article, KnowledgeBase, Part, Session, Topic
 from fomo.site.config import SiteConfig
@@ -24,10 +25,11 @@ class SiteData:
     coverage: dict[str, list[tuple[Session, Part]]] = field(default_factory=dict)
     articles_of: dict[str, list[Article]] = field(default_factory=dict)
     article_by_path: dict[str, Article] = field(default_factory=dict)
+    root: Path | None = None  # the knowledge base's folder (articles' images and notebooks)
 
     @classmethod
-    def of(cls, kb: KnowledgeBase, config: SiteConfig) -> SiteData:
-        data = cls(kb, config)
+    def of(cls, kb: KnowledgeBase, config: SiteConfig, root: Path | None = None) -> SiteData:
+        data = cls(kb, config, root=root)
         stack: list[tuple[str, list[str]]] = [(r.id, []) for r in reversed(kb.roots)]
         branch_position: dict[str, int] = {}
         while stack:

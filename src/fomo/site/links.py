@@ -50,7 +50,7 @@ def session_href(session: Session) -> str:
 
 def article_output(article: Article) -> Output:
     folder, name = article.path.split("/")[1:3]
-    return Output.at(f"articles/{folder}/{name[: -len('.md')]}.html")
+    return Output.at(f"articles/{folder}/{name.rsplit('.', 1)[0]}.html")  # .md or .ipynb
 
 
 def article_href(article: Article) -> str:

@@ -25,7 +25,7 @@ MD_CACHE = 20000
 @dataclass(frozen=True, slots=True)
 class RenderedPage:
     output: Output
-    text: str
+    text: str | bytes
     links: frozenset[str]  # topic ids its Markdown links to
     diagrams: bool  # it has Mermaid diagrams
 
@@ -120,6 +120,10 @@ class Renderer:
                 self._md_cache[key] = rendered
         self._links.update(rendered.topic_links)
         return rendered
+
+    def links_to(self, topic_ids: set[str]) -> None:
+        """The page being rendered links these topics (Markdown rendered outside `markdown`)."""
+        self._links.update(topic_ids)
 
     def uses_diagrams(self) -> None:
         """The page being rendered draws Mermaid diagrams (a warning when Mermaid is missing)."""

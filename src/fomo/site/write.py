@@ -44,10 +44,10 @@ class Writer:
         self._digests: dict[str, str] = {}
         self._folders: set[str] = set()
 
-    def write(self, path: str, text: str) -> bool:
-        """Write `text` at `path` (relative, `/`-separated) unless it is already there; True
-        when the file was written."""
-        data = text.encode("utf-8")
+    def write(self, path: str, text: str | bytes) -> bool:
+        """Write `text` (or bytes: an article's image) at `path` (relative, `/`-separated)
+        unless it is already there; True when the file was written."""
+        data = text.encode("utf-8") if isinstance(text, str) else text
         digest = digest_of(data)
         target = self.root / path
         if self._digests.get(path) == digest and target.exists():

@@ -68,7 +68,7 @@ class PageKind:
     pages: Callable[[SiteData], Iterable[Page]]
     template: str | None = None
     context: Callable[[Renderer, Page], dict[str, Any]] | None = None
-    text: Callable[[Renderer, Page], str] | None = None
+    text: Callable[[Renderer, Page], str | bytes] | None = None  # bytes: a copied file
     depends: Callable[[SiteData, Page], Iterable[str]] | None = None
     sitemap: bool = False
     nav: str | None = None  # the label of its (single) page in the site navigation

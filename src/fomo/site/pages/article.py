@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -10,6 +11,7 @@ from fomo.model import Article
 from fomo.site.data import SiteData
 from fomo.site.links import article_output
 from fomo.site.pages import ARTICLES, SESSIONS, Page, PageKind, register
+from fomo.site.prose import article_body
 from fomo.site.renderer import Renderer
 
 
@@ -23,7 +25,10 @@ def context(renderer: Renderer, page: Page) -> dict[str, Any]:
     data = renderer.data
     folder = article.path.split("/")[1]
     session = next((s for s in data.kb.sessions if s.folder == folder), None)
-    rendered = renderer.markdown(article.body, "../../")
+    rendered = article_body(data, article).rendered  # raw HTML sanitized, links resolved
+    renderer.links_to(rendered.topic_links)
+    if rendered.title:  # the body's own H1 is the title (printed once, by the template)
+        article = replace(article, title=rendered.title)
     if rendered.mermaid:
         renderer.uses_diagrams()
     edit = data.config.edit_url + quote(article.path) if data.config.edit_url else ""
