@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tests.site.conftest import SITE_KB, write_kb
 
-GOLDEN = "a5bd7554dd6577b83fb0eea88e7c346751cfc0e4265266b9730a652cf3a421ee"
+GOLDEN = "8977ba02a62ac858de3479ac18da3e101a557c4d928e6a4b70b3783ce09ce689"
 
 
 def site_hash(work: Path) -> str:
