@@ -138,8 +138,18 @@ def body(rng: random.Random, parent: str | None) -> str:
     )
 
 
-def make_kb(root: Path, topics: int, articles: int, *, with_body: bool = True) -> list[dict]:
-    """Write a knowledge base; return the topics as dicts (for the anchors' Markdown)."""
+# A 2x2 PNG: every article shows one, in raw HTML, as the seed project's articles do (issue 14).
+FIGURE = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000002000000020802000000fdd49a730000001049444154789c63"
+    "f87582018818201400352e0709c3414d6e0000000049454e44ae426082"
+)
+
+
+def make_kb(
+    root: Path, topics: int, articles: int, *, with_body: bool = True, figures: bool = True
+) -> list[dict]:
+    """Write a knowledge base; return the topics as dicts (for the anchors' Markdown).
+    `figures`: each article opens with a centred image in raw HTML (its file beside it)."""
     rng = random.Random(11)
     nodes = [{"id": "synthetic-root", "title": "Synthetic Root", "parent": None}]
     children: dict[int, list[int]] = {0: []}
@@ -188,9 +198,14 @@ def make_kb(root: Path, topics: int, articles: int, *, with_body: bool = True) -
                 f"  - {{number: {a - s + 1}, title: Part {a}, topics: [{topic}], "
                 f"status: published, author: A, article: a{a}.md}}"
             )
+            figure = ""
+            if figures:
+                (folder / "img").mkdir(exist_ok=True)
+                (folder / "img" / f"a{a}.png").write_bytes(FIGURE)
+                figure = f'<p align="center"><img src="img/a{a}.png" alt="Figure {a}" width="320"><br>Figure {a}</p>\n\n'
             (folder / f"a{a}.md").write_text(
                 f"---\ntitle: Article {a}\nauthor: A\npublished: 2026-10-{1 + a % 28:02d}\n"
-                f'topics: [{topic}]\n---\n{body(rng, topic)}\n!!! tip "Note"\n    {prose(rng, 20)}\n',
+                f'topics: [{topic}]\n---\n{figure}{body(rng, topic)}\n!!! tip "Note"\n    {prose(rng, 20)}\n',
                 encoding="utf-8",
             )
         (folder / "index.md").write_text(

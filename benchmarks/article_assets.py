@@ -1,0 +1,61 @@
+"""Does raw HTML and images in articles slow `fomo build`? (issue 14: within 5% at 5,000 topics.)
+
+Two knowledge bases written by `site_build.make_kb`, identical but for the articles: in one
+each of the 200 articles opens with a centred image in raw HTML (`<p align="center"><img ...>`,
+`<br>`), with its PNG beside it, so the build sanitizes every article with nh3 and copies 200
+files; in the other (the anchor: articles as they were before) they do not. Both are built
+cold with search in fresh processes, alternating, several rounds; the medians are compared.
+
+Run: .venv/bin/python benchmarks/article_assets.py [--topics 5000] [--articles 200] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from site_build import fomo_build, make_kb
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--topics", type=int, default=5000)
+    parser.add_argument("--articles", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        env = dict(os.environ, FOMO_CACHE_DIR=str(work / "cache"))
+        kbs = {
+            "before (plain articles)": work / "plain",
+            "raw HTML + image": work / "figures",
+        }
+        make_kb(kbs["before (plain articles)"], args.topics, args.articles, figures=False)
+        make_kb(kbs["raw HTML + image"], args.topics, args.articles, figures=True)
+        seconds: dict[str, list[float]] = {name: [] for name in kbs}
+        copied: dict[str, int] = {}
+        for round_ in range(args.rounds):
+            order = list(kbs.items()) if round_ % 2 == 0 else list(reversed(kbs.items()))
+            for name, kb in order:
+                out = work / "out"
+                shutil.rmtree(out, ignore_errors=True)
+                seconds[name].append(fomo_build(kb, out, env)["seconds"])
+                copied[name] = len(list((out / "files").rglob("*.png")))
+        print(f"== {args.topics} topics + {args.articles} articles, {args.rounds} rounds ==")
+        for name, values in seconds.items():
+            runs = ", ".join(f"{v:.2f}" for v in values)
+            print(f"{name:26} median {statistics.median(values):6.2f} s  ({runs})")
+        plain, figures = (statistics.median(v) for v in seconds.values())
+        print(f"ratio raw HTML + image / before: {figures / plain:.3f} (limit 1.05)")
+        print("images copied per build: " + ", ".join(f"{k}: {v}" for k, v in copied.items()))
+
+
+if __name__ == "__main__":
+    main()
