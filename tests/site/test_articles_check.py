@@ -59,3 +59,35 @@ def test_missing_images_files_and_pages_are_findings_with_lines(
     ]
     messages = " ".join(f["message"] for f in found)
     assert "img/missing.png" in messages and "sessions/01-training/03-lost.md" in messages
+
+
+def test_a_notebook_parts_links_are_checked_on_their_line(
+    make_kb: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": ["# Notebook\n", "![ok](a.png)\n"]},
+            {"cell_type": "markdown", "metadata": {}, "source": ["![gone](gone.png)"]},
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    files: dict[str, str | bytes] = dict(STARTER)
+    files["sessions/01-training/index.md"] = (
+        "---\ntitle: Training\nparts:\n  - {number: 1, title: Notes, article: notes.ipynb}\n"
+        "  - {number: 2, title: Broken, article: broken.ipynb}\n---\n"
+    )
+    files["sessions/01-training/notes.ipynb"] = json.dumps(notebook, indent=1)
+    files["sessions/01-training/a.png"] = b"\x89PNG"
+    files["sessions/01-training/broken.ipynb"] = "{not json"
+    kb = make_kb(files)
+    assert main(["check", "--kb", str(kb), "--json"]) == 1
+    found = json.loads(capsys.readouterr().out)
+    found = found["findings"] if isinstance(found, dict) else found
+    ours = [(f["file"], f["line"], f["code"]) for f in found]
+    line = json.dumps(notebook, indent=1).splitlines().index('    "![gone](gone.png)"') + 1
+    assert ours == [
+        ("sessions/01-training/broken.ipynb", 1, "bad-notebook"),
+        ("sessions/01-training/notes.ipynb", line, "missing-file"),
+    ]

@@ -8,6 +8,7 @@ lists the map's own facts (essence, subtopics, references) so the writer starts 
 from __future__ import annotations
 
 import functools
+import json
 import posixpath
 import re
 import weakref
@@ -272,6 +273,44 @@ def link_problems(
     root: Path, kb: KnowledgeBase, path: str, body: str, first_line: int
 ) -> list[tuple[str, int, str, str]]:
     """(code, line, message, hint) for each local link of an article that leads nowhere."""
+    return [
+        (code, link.line, message, hint)
+        for link, code, message, hint in _judge(root, kb, path, body, first_line)
+    ]
+
+
+def notebook_problems(root: Path, kb: KnowledgeBase, path: str) -> list[tuple[str, int, str, str]]:
+    """The same for a notebook article: its markdown cells' links, each reported on the line of
+    the notebook file that holds it; a file that is not notebook JSON is one finding."""
+    raw = (root / path).read_text(encoding="utf-8", errors="replace")
+    try:
+        cells = json.loads(raw).get("cells", [])
+    except (ValueError, AttributeError) as error:
+        return [
+            (
+                "bad-notebook",
+                getattr(error, "lineno", 1),
+                f"not a readable Jupyter notebook: {getattr(error, 'msg', error)}",
+                "open and save it again in Jupyter, or fix the JSON",
+            )
+        ]
+    lines = raw.splitlines()
+    problems = []
+    for cell in cells if isinstance(cells, list) else []:
+        if not isinstance(cell, dict) or cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else str(source)
+        for link, code, message, hint in _judge(root, kb, path, text, 1):
+            quoted = json.dumps(link.url)[1:-1]
+            line = next((n for n, row in enumerate(lines, 1) if quoted in row), 1)
+            problems.append((code, line, message, hint))
+    return problems
+
+
+def _judge(
+    root: Path, kb: KnowledgeBase, path: str, body: str, first_line: int
+) -> list[tuple[LocalLink, str, str, str]]:
     pages = _pages_of.get(kb)
     if pages is None:  # once per knowledge base, not once per article
         pages = _pages_of[kb] = page_paths(kb)
@@ -282,27 +321,27 @@ def link_problems(
         if target is None:
             problems.append(
                 (
+                    link,
                     "link-outside",
-                    link.line,
                     f"{what} '{link.url}' leads out of the knowledge base",
                     "keep images and files inside the knowledge base and link them relatively",
                 )
             )
-        elif target.page and not link.image:
+        elif target.page:
             if target.path not in pages:
                 problems.append(
                     (
+                        link,
                         "missing-page",
-                        link.line,
-                        f"link '{link.url}' names {target.path}, which is not a page",
+                        f"{what} '{link.url}' names {target.path}, which is not a page",
                         "fix the path, or add the page (a topic, session or article)",
                     )
                 )
         elif not (root / target.path).is_file():
             problems.append(
                 (
+                    link,
                     "missing-file",
-                    link.line,
                     f"{what} '{link.url}' names {target.path}, which does not exist",
                     "add the file next to the article or fix the path (names are case-sensitive)",
                 )

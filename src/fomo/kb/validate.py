@@ -548,6 +548,11 @@ def _check_part(
             f"part names article '{article}', which is not in {folder}/",
             "create the file (`fomo new-article`) or fix the name",
         )
+    elif isinstance(article, str) and article.endswith(".ipynb"):
+        from fomo.kb.articles import notebook_problems
+
+        for code, line, message, hint in notebook_problems(root, kb, f"{folder}/{article}"):
+            report.add(code, f"{folder}/{article}", line, message, hint)
 
 
 def _check_sessions(
