@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from fomo.cli.style import paint, print_json, terminal_safe
+from fomo.cli.style import note, paint, paragraph, print_json, width, wrap
 
 METHOD_HELP = (
     "Methods: lexical (BM25-weighted term vectors over each topic's title, aliases, essence, "
@@ -91,39 +91,51 @@ def run(args: argparse.Namespace) -> int:
         print_json(placement.as_dict())
         return 0
     for notice in placement.notices:
-        sys.stderr.write(paint(f"note: {notice}", "yellow") + "\n")
-    sys.stdout.write(terminal_safe(render(placement)) + "\n")
+        note(notice)
+    sys.stdout.write(render(placement) + "\n")
     return 0
 
 
 def render(placement: Any) -> str:
-    lines = []
+    lines: list[str] = []
     existing = placement.existing
     if existing is not None:
-        lines.append(
+        lines += paragraph(
             paint("already known as ", "green")
             + paint(existing.title, "bold")
             + f" ({existing.id})  "
             + paint(f"score {existing.score:.2f}, by {existing.how}", "dim")
         )
-        lines.append(paint(f"  see: fomo where {existing.id}", "dim"))
+        lines += paragraph(paint(f"see: fomo where {existing.id}", "dim"), 2)
         if placement.candidates:
             lines.append("")
             lines.append("if it is new after all, it would go under:")
+    elif placement.unrelated:
+        lines += paragraph(
+            paint("unrelated: ", "yellow") + "nothing says the text is about LLMs (no LLM "
+            "vocabulary, and the map shares too few of its words); `fomo ingest` calls it "
+            "unrelated too"
+        )
+        lines.append(paint(f"method: {placement.method}", "dim"))
+        return "\n".join(lines)
     elif placement.candidates:
         lines.append("not in the map yet; it would go under:")
     if not placement.candidates and existing is None:
         lines.append("no candidate parent: nothing in the map shares its words")
+    columns = width()
     for number, candidate in enumerate(placement.candidates, start=1):
-        lines.append(
-            f"{number}. {paint(candidate.title, 'bold')} {paint('(' + candidate.id + ')', 'dim')}"
-            f"  {candidate.score:.2f}"
+        head = f"{number}. "
+        lines += wrap(
+            f"({candidate.id})  {candidate.score:.2f}",
+            3,
+            head + paint(candidate.title, "bold") + " ",
+            columns,
         )
-        lines.append("   " + paint(" › ".join(title for _, title in candidate.path), "cyan"))
+        lines += wrap(" › ".join(title for _, title in candidate.path), 5, "   ", columns)
         if candidate.terms:
-            lines.append("   shared terms: " + ", ".join(candidate.terms))
+            lines += wrap(", ".join(candidate.terms), 5, "   shared terms: ", columns)
         if candidate.nearest:
             near = ", ".join(f"{title} ({score:.2f})" for _, title, score in candidate.nearest)
-            lines.append("   nearest: " + near)
+            lines += wrap(near, 5, "   nearest: ", columns)
     lines.append(paint(f"method: {placement.method}", "dim"))
     return "\n".join(lines)

@@ -18,13 +18,14 @@ GPT-2 before GPTQ).
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
 from fomo.errors import FomoError, UnknownTopicError
-from fomo.kb.names import name_key
+from fomo.kb.names import NameTable, name_key, name_table, record_table
 from fomo.model import Topic
 
 MAX_TERM = 200  # characters: a name is short; a longer query is a usage error
@@ -64,85 +65,112 @@ class NoAnswer(UnknownTopicError):
             self.hint = "give one of their ids, or try `fomo search`"
 
 
+@dataclass(frozen=True)
+class Name:
+    """One name of a topic as written, with its key and the keys of its words."""
+
+    text: str
+    topic_id: str
+    how: str  # "id", "title" or "alias"
+    key: str
+    words: tuple[str, ...]
+
+    @staticmethod
+    def of(text: str, topic_id: str, how: str) -> Name:
+        return Name(text, topic_id, how, name_key(text), tuple(words(text)))
+
+
 class NameSource(Protocol):
-    """What lookup needs: exact keys, every name as written, and a title per id."""
+    """What lookup needs: exact keys, every name (prepared once), and a title per id."""
 
     def exact(self, key: str) -> list[tuple[str, str]]: ...
 
-    def names(self) -> list[tuple[str, str, str]]: ...  # (name as written, topic id, how)
+    def names(self) -> Names: ...
 
     def title(self, topic_id: str) -> str: ...
 
 
-class TopicNames:
-    """Names of in-memory topics (placement leaves topics out with `without`)."""
+class Names:
+    """Every name of the map, with the word index the partial tier searches."""
 
-    def __init__(self, topics: Iterable[Topic]) -> None:
-        self._titles: dict[str, str] = {}
-        self._rows: list[tuple[str, str, str, str]] = []  # (name, id, how, key)
-        for topic in topics:
-            self._titles[topic.id] = topic.title
-            for how, name in [("id", topic.id), ("title", topic.title)] + [
-                ("alias", a) for a in topic.aliases
-            ]:
-                key = name_key(name)
-                if key:
-                    self._rows.append((name, topic.id, how, key))
-        self._index()
+    def __init__(self, rows: list[Name]) -> None:
+        self.rows = [row for row in rows if row.key]
+        self.keys = [row.key for row in self.rows]
+        self.by_word: dict[str, list[Name]] = {}
+        self.by_topic: dict[str, list[str]] = {}
+        for row in self.rows:
+            self.by_topic.setdefault(row.topic_id, []).append(row.key)
+            if row.how != "id":
+                for word in set(row.words):
+                    self.by_word.setdefault(word, []).append(row)
+        self.sorted_words = sorted(self.by_word)
 
-    def _index(self) -> None:
-        order = {"id": 0, "title": 1, "alias": 2}
-        self._keys: dict[str, list[tuple[str, str]]] = {}
-        for _, tid, how, key in sorted(self._rows, key=lambda r: order[r[2]]):
-            found = self._keys.setdefault(key, [])
-            if all(tid != t for t, _ in found):
-                found.append((tid, how))
+    def with_word(self, word: str, cut: bool) -> list[Name]:
+        """Names holding `word` whole, or (with `cut`) a word that starts with it."""
+        if not cut:
+            return self.by_word.get(word, [])
+        found: list[Name] = []
+        start = bisect.bisect_left(self.sorted_words, word)
+        for candidate in self.sorted_words[start:]:
+            if not candidate.startswith(word):
+                break
+            found += self.by_word[candidate]
+        return found
 
-    def without(self, exclude: frozenset[str]) -> TopicNames:
+
+class TableNames:
+    """A NameSource over the map's one name table (`fomo.kb.names.NameTable`), with the word
+    index the partial tier searches built once; placement leaves topics out with `without`."""
+
+    def __init__(self, table: NameTable) -> None:
+        self.table = table
+        self._names: Names | None = None
+
+    @staticmethod
+    def of(topics: Iterable[Topic]) -> TableNames:
+        return TableNames(name_table(topics))
+
+    def without(self, exclude: frozenset[str]) -> TableNames:
         if not exclude:
             return self
-        kept = TopicNames(())
-        kept._titles = {t: v for t, v in self._titles.items() if t not in exclude}
-        kept._rows = [row for row in self._rows if row[1] not in exclude]
-        kept._index()
+        kept = TableNames(self.table.without(exclude))
+        if self._names is not None:
+            kept._names = Names([r for r in self._names.rows if r.topic_id not in exclude])
         return kept
 
     def exact(self, key: str) -> list[tuple[str, str]]:
-        return list(self._keys.get(key, []))
+        return self.table.exact(key)
 
-    def names(self) -> list[tuple[str, str, str]]:
-        return [(name, tid, how) for name, tid, how, _ in self._rows]
+    def names(self) -> Names:
+        if self._names is None:
+            self._names = Names([Name.of(n, tid, how) for n, tid, how in self.table.names()])
+        return self._names
 
     def title(self, topic_id: str) -> str:
-        return self._titles.get(topic_id, topic_id)
+        return self.table.title(topic_id)
 
 
-class IndexNames:
-    """Names straight from the compiled index (`fomo where` never loads the whole map)."""
+class IndexNames(TableNames):
+    """Names from the compiled index: exact keys straight from its `names` table (`fomo where`
+    never loads the whole map); the full name table only when a partial or fuzzy look is
+    needed."""
 
     def __init__(self, index: object) -> None:
         self.index = index
-        self._names: list[tuple[str, str, str]] | None = None
+        self._table: NameTable | None = None
+        self._names = None
+
+    @property  # type: ignore[override]
+    def table(self) -> NameTable:
+        if self._table is None:
+            records = self.index.records_of_kind(("topic",))  # type: ignore[attr-defined]
+            self._table = record_table(
+                (record.get("id") or "", record.get("meta") or {}) for _, record in records
+            )
+        return self._table
 
     def exact(self, key: str) -> list[tuple[str, str]]:
         return self.index.ids_for_key(key)  # type: ignore[attr-defined]
-
-    def names(self) -> list[tuple[str, str, str]]:
-        if self._names is None:
-            rows: list[tuple[str, str, str]] = []
-            for _, record in self.index.records_of_kind(("topic",)):  # type: ignore[attr-defined]
-                meta = record.get("meta") or {}
-                tid = record.get("id") or ""
-                title = meta.get("title")
-                rows.append((tid, tid, "id"))
-                if isinstance(title, str):
-                    rows.append((title, tid, "title"))
-                aliases = meta.get("aliases")
-                for alias in aliases if isinstance(aliases, list) else ():
-                    if isinstance(alias, str):
-                        rows.append((alias, tid, "alias"))
-            self._names = rows
-        return self._names
 
     def title(self, topic_id: str) -> str:
         summary = self.index.topic_summary(topic_id)  # type: ignore[attr-defined]
@@ -154,9 +182,10 @@ class IndexNames:
         from fomo.query.search import search
 
         try:
-            return [(hit.id, hit.title) for hit in search(self.index, term, limit=5)]  # type: ignore[arg-type]
+            hits = search(self.index, term, limit=5)  # type: ignore[arg-type]
         except FomoError:
             return []
+        return [(hit.id, hit.title) for hit in hits]
 
 
 def source_of(where: object) -> NameSource:
@@ -195,26 +224,28 @@ def partial(source: NameSource, term: str) -> list[tuple[str, str]]:
     query = words(term)
     if not query:
         return []
-    raw = _WORD.findall(term)
+    raw = " ".join(_WORD.findall(term))
+    names = source.names()
     for cut in (False, True):
+        pool = names.with_word(query[0], cut and len(query) == 1)
         found: dict[str, str] = {}
         cased: dict[str, str] = {}
-        for name, tid, how in source.names():
-            if how == "id" or not _run_at(query, words(name), cut):
+        for name in pool:
+            if not _run_at(query, list(name.words), cut):
                 continue
-            found.setdefault(tid, name)
-            if " ".join(raw) in " ".join(_WORD.findall(name)):
-                cased.setdefault(tid, name)
+            found.setdefault(name.topic_id, name.text)
+            if raw in " ".join(_WORD.findall(name.text)):
+                cased.setdefault(name.topic_id, name.text)
         if found:
             return list((cased if cased and len(found) > 1 else found).items())
     return []
 
 
-def similarity(term: str, name: str) -> float:
+def similarity(term: str, name: Name) -> float:
     """Hint score 0..100: edit similarity, plus a shared start and shared whole words."""
     from rapidfuzz import fuzz
 
-    key, other = name_key(term), name_key(name)
+    key, other = name_key(term), name.key
     if not other:
         return 0.0
     score = fuzz.ratio(key, other)
@@ -224,7 +255,7 @@ def similarity(term: str, name: str) -> float:
             break
         common += 1
     score += 15.0 * common / max(len(key), 1)
-    if set(words(term)) & set(words(name)):
+    if set(words(term)) & set(name.words):
         score += 15.0
     return min(score, 100.0)
 
@@ -234,16 +265,15 @@ def hints(source: NameSource, term: str, limit: int = 5) -> list[tuple[str, str]
     from rapidfuzz import fuzz, process
 
     key = name_key(term)
-    rows = source.names()
+    names = source.names()
     best: dict[str, float] = {}
-    keys = [name_key(name) for name, _, _ in rows]
-    shortlist = process.extract(key, keys, scorer=fuzz.ratio, limit=60)
-    shortlist += [(k, 0, i) for i, k in enumerate(keys) if k.startswith(key[:3]) and key[:3]]
-    for _, _, position in shortlist:
-        name, tid, _ = rows[position]
+    shortlist = [p for _, _, p in process.extract(key, names.keys, scorer=fuzz.ratio, limit=60)]
+    shortlist += [p for p, k in enumerate(names.keys) if len(key) >= 3 and k.startswith(key[:3])]
+    for position in shortlist:
+        name = names.rows[position]
         score = similarity(term, name)
         if score >= HINT_MIN:
-            best[tid] = max(best.get(tid, 0.0), score)
+            best[name.topic_id] = max(best.get(name.topic_id, 0.0), score)
     ranked = sorted(best, key=lambda t: (-best[t], source.title(t).lower()))
     return [(tid, source.title(tid)) for tid in ranked[:limit]]
 
@@ -280,21 +310,20 @@ def resolve(where: object, term: str) -> Match:
 def _fuzzy(source: NameSource, term: str, key: str) -> Match:
     from rapidfuzz import fuzz, process
 
-    rows = source.names()
-    keys = [name_key(name) for name, _, _ in rows]
-    best: dict[str, tuple[float, str]] = {}
-    for _, score, position in process.extract(key, keys, scorer=fuzz.ratio, limit=12):
-        tid = rows[position][1]
-        if score > best.get(tid, (0.0, ""))[0]:
-            best[tid] = (score, rows[position][0])
-    ranked = sorted(best.items(), key=lambda item: -item[1][0])
+    names = source.names()
+    best: dict[str, tuple[float, Name]] = {}
+    for _, score, position in process.extract(key, names.keys, scorer=fuzz.ratio, limit=12):
+        name = names.rows[position]
+        if name.topic_id not in best or score > best[name.topic_id][0]:
+            best[name.topic_id] = (score, name)
+    ranked = sorted(best.values(), key=lambda item: -item[0])
     if ranked:
-        tid, (score, name) = ranked[0]
-        runner_up = ranked[1][1][0] if len(ranked) > 1 else 0.0
+        score, name = ranked[0]
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
         clear = score - runner_up >= FUZZY_MARGIN
-        own = [name_key(n) for n, t, _ in rows if t == tid]
-        if score >= FUZZY_ACCEPT and clear and not any(variant(key, k) for k in own if k):
-            return Match(tid, "fuzzy", score, name)
+        own = names.by_topic.get(name.topic_id, [])
+        if score >= FUZZY_ACCEPT and clear and not any(variant(key, k) for k in own):
+            return Match(name.topic_id, "fuzzy", score, name.text)
     close = hints(source, term)
     text_hits = getattr(source, "text_hits", None)
     if text_hits is not None:

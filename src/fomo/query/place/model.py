@@ -10,7 +10,7 @@ from typing import Any
 
 from fomo.errors import FomoError
 from fomo.model import KnowledgeBase
-from fomo.query.lookup import TopicNames
+from fomo.query.lookup import TableNames
 from fomo.query.place import known
 from fomo.query.place.known import (
     KNOWN_THRESHOLD,
@@ -36,13 +36,13 @@ class PlacementModel(LexicalModel):
         super().__init__(kb)
         self.encoder = encoder
         self._semantic: SemanticScorer | None = None
-        self._all_names: TopicNames | None = None
-        self._names: dict[frozenset[str], TopicNames] = {}
+        self._all_names: TableNames | None = None
+        self._names: dict[frozenset[str], TableNames] = {}
 
-    def names(self, exclude: frozenset[str]) -> TopicNames:
+    def names(self, exclude: frozenset[str]) -> TableNames:
         """The map's names, some topics left out (the table is built once, then filtered)."""
         if self._all_names is None:
-            self._all_names = TopicNames(self.kb.topics.values())
+            self._all_names = TableNames.of(self.kb.topics.values())
         table = self._names.get(exclude)
         if table is None:
             table = self._all_names.without(exclude)
@@ -68,6 +68,28 @@ class PlacementModel(LexicalModel):
 
     def novel_names(self, title: str) -> list[str]:
         return known.novel_names(self, title)
+
+    def paraphrase_of(
+        self,
+        title: str,
+        vector: dict[str, float],
+        sims: dict[int, float],
+        exclude: set[int],
+        share: float,
+    ) -> Existing | None:
+        """The topic the text describes in other words, when the evidence is real: most of
+        its words known to the map, several shared with the topic, no new name in the title,
+        and the fitted model sure enough."""
+        if share < MIN_KNOWN_SHARE or self.novel_names(title):
+            return None
+        found = self.known_features(vector, sims, exclude)
+        if found is None or shared_words(self, vector, found[0]) < MIN_SHARED:
+            return None
+        probability = self.known_probability(found[1])
+        if probability < KNOWN_THRESHOLD:
+            return None
+        topic = self.kb.topics[self.ids[found[0]]]
+        return Existing(topic.id, topic.title, probability, "paraphrase")
 
     def place(
         self,
@@ -115,22 +137,12 @@ class PlacementModel(LexicalModel):
         sims = self.similarities(vector, exclude_pos)
         ordered = heapq.nlargest(1, sims.items(), key=lambda item: item[1])
         best_sim = ordered[0][1] if ordered else 0.0
-        if (
-            existing is None
-            and ordered
-            and share >= MIN_KNOWN_SHARE
-            and not self.novel_names(title)
-        ):
-            found = self.known_features(vector, sims, exclude_pos)
-            if found is not None and shared_words(self, vector, found[0]) >= MIN_SHARED:
-                probability = self.known_probability(found[1])
-                if probability >= KNOWN_THRESHOLD:
-                    topic = self.kb.topics[self.ids[found[0]]]
-                    existing = Existing(topic.id, topic.title, probability, "paraphrase")
         ranked = self.rank_parents(sims, exclude_pos)
         off_topic = existing is None and unrelated(
-            ranked[0][1] if ranked else None, f"{title} {body}"
+            ranked[0][1] if ranked else None, share, f"{title} {body}"
         )
+        if existing is None and not off_topic and ordered:
+            existing = self.paraphrase_of(title, vector, sims, exclude_pos, share)
         near_sims = sims
         if method == "semantic" and vector:  # no shared word at all: nothing to go on
             semantic = self.semantic()
