@@ -117,3 +117,23 @@ def test_missing_docs_dir_is_a_clear_error(
     config.write_text("site_name: x\ndocs_dir: nowhere\n")
     assert _import(starter_kb, config=config) == 2
     assert "docs_dir 'nowhere' is not a folder" in capsys.readouterr().err
+
+
+def test_site_name_and_toc_depth_go_to_site_yml_without_overwriting(
+    starter_kb: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _import(starter_kb) == 0
+    from fomo.site.config import load_config
+
+    config = load_config(starter_kb)
+    assert config.name == "Reading Group on Language Models" and config.toc_depth == 3
+    capsys.readouterr()
+    (starter_kb / "site.yml").write_text("name: Ours\n")
+    other = starter_kb.parent / "other"
+    shutil.copytree(starter_kb, other)
+    shutil.rmtree(other / "sessions")
+    assert _import(other) == 0
+    assert (other / "site.yml").read_text() == "name: Ours\n"
+    err = capsys.readouterr().err
+    assert 'set name: "Reading Group on Language Models" there' in err
+    assert "set toc_depth: 3 there" in err

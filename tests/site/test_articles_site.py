@@ -130,9 +130,12 @@ def test_one_h1_and_a_different_h1_becomes_the_title(imported_site: Path) -> Non
     assert "<title>Measuring language models" in text
 
 
-def test_heading_ids_match_mkdocs(imported_site: Path) -> None:
-    _, page = _read(imported_site, TOKENIZERS)
+def test_heading_ids_match_mkdocs_and_the_contents_follow_toc_depth(imported_site: Path) -> None:
+    text, page = _read(imported_site, TOKENIZERS)
     assert {"why-tokens-matter", "merges-with-bpe-and-tiktoken", "deepest-level"} <= page.ids
+    contents = text.split('aria-label="On this page"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="#deeper-level"' in contents  # h3: within the project's toc_depth 3
+    assert 'href="#deepest-level"' not in contents  # h4: beyond it
 
 
 def test_the_notebook_page_has_its_cells(imported_site: Path) -> None:

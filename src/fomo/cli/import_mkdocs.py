@@ -41,7 +41,13 @@ def run(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    colours = {"session": "green", "article": "green", "file": "cyan", "skip": "dim"}
+    colours = {
+        "session": "green",
+        "article": "green",
+        "file": "cyan",
+        "settings": "cyan",
+        "skip": "dim",
+    }
     for action in plan.actions:
         line = f"{action.action:8} {action.path or action.source}"
         if action.source and action.path:

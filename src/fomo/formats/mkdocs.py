@@ -127,6 +127,54 @@ def read_config(path: Path) -> dict[str, Any]:
     return data
 
 
+def _options(entries: Any, name: str) -> dict[str, Any]:
+    """The options given to one plugin or extension (list-or-mapping forms), else {}."""
+    items = entries.items() if isinstance(entries, dict) else []
+    if isinstance(entries, list):
+        items = [i for e in entries if isinstance(e, dict) for i in e.items()]
+    for key, value in items:
+        if str(key).removeprefix("markdown.extensions.") == name and isinstance(value, dict):
+            return value
+    return {}
+
+
+def toc_depth(config: dict[str, Any]) -> int | None:
+    """The deepest level `toc` lists (`3`, or the end of a range like `"2-4"`), within 2-6."""
+    value = _options(config.get("markdown_extensions"), "toc").get("toc_depth")
+    if isinstance(value, str) and "-" in value:
+        value = value.rsplit("-", 1)[1]
+    try:
+        depth = int(value) if value is not None and not isinstance(value, bool) else None
+    except (TypeError, ValueError):
+        return None
+    return None if depth is None else min(6, max(2, depth))
+
+
+def _site_settings(root: Path, config: dict[str, Any], site_name: str, planner: _Planner) -> None:
+    """site.yml from the MkDocs settings that have a FOMO counterpart (name, toc_depth): written
+    when the knowledge base has none, else what differs is a warning (never overwritten)."""
+    wanted: dict[str, Any] = {"name": site_name}
+    depth = toc_depth(config)
+    if depth is not None:
+        wanted["toc_depth"] = depth
+    path = root / "site.yml"
+    if not path.exists():
+        text = "".join(f"{key}: {json.dumps(value)}\n" for key, value in wanted.items())
+        planner.writes.append(FileWrite("site.yml", None, "# From mkdocs.yml\n" + text))
+        planner.actions.append(Planned("settings", "site.yml", "mkdocs.yml"))
+        return
+    try:
+        have = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        have = {}
+    for key, value in wanted.items():
+        if not isinstance(have, dict) or have.get(key) != value:
+            planner.warnings.append(
+                f"site.yml exists and is kept: set {key}: {json.dumps(value)} there to match "
+                "the MkDocs site"
+            )
+
+
 def _names(entries: Any) -> list[str]:
     """Plugin or extension names from MkDocs' list-or-mapping forms."""
     if isinstance(entries, dict):
@@ -391,6 +439,7 @@ def plan_mkdocs(config_path: str | Path, root: Path, kb: KnowledgeBase) -> MkDoc
         planner.actions.append(Planned("session", f"{folder}/index.md", "", section.title))
     for article in articles:
         _plan_article(planner, docs, article, placed)
+    _site_settings(root, config, site_name, planner)
     for name in config.get("extra_css") or []:
         warnings.append(f"extra_css {name!r} is not applied (FOMO pages use the site's own style)")
     if not articles:

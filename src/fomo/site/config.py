@@ -42,6 +42,7 @@ KNOWN_KEYS = {
     "edit_url",
     "branch_colours",
     "language",
+    "toc_depth",
 }
 
 
@@ -54,6 +55,7 @@ class SiteConfig:
     edit_url: str = ""  # prefix joined with a file path relative to the knowledge base
     language: str = "en"
     branch_colours: dict[str, str] = field(default_factory=dict)
+    toc_depth: int = 4  # the deepest heading level an article's contents list (MkDocs' toc_depth)
 
     def colour_for(self, branch_id: str, position: int) -> str:
         return self.branch_colours.get(branch_id) or PALETTE[position % len(PALETTE)]
@@ -138,6 +140,12 @@ def parse_config(data: dict[str, Any], text: str = "", file: str = CONFIG_FILE) 
                 "quote it: '#2f7ed8' (an unquoted # starts a YAML comment)",
             )
         config.branch_colours[str(branch)] = colour
+    depth = data.get("toc_depth", config.toc_depth)
+    if isinstance(depth, bool) or not isinstance(depth, int) or not 2 <= depth <= 6:
+        raise fail(
+            "toc_depth", "toc_depth must be a heading level from 2 to 6", "e.g. toc_depth: 3"
+        )
+    config.toc_depth = depth
     if config.repo_url and not config.edit_url:
         config.edit_url = config.repo_url.rstrip("/") + "/edit/main/knowledge/"
     return config

@@ -115,8 +115,9 @@ _URLS: tuple[SiteData, dict[str, str]] | None = None
 def article_body(data: SiteData, article: Article) -> ArticleBody:
     """`render_article` for a page of this build (one renderer and page map per process)."""
     global _ARTICLES, _URLS
-    if _ARTICLES is None:
-        _ARTICLES = MarkdownRenderer(raw_html=True)
+    levels = (2, data.config.toc_depth)
+    if _ARTICLES is None or _ARTICLES.toc_levels != levels:
+        _ARTICLES = MarkdownRenderer(raw_html=True, toc_levels=levels)
     if _URLS is None or _URLS[0] is not data:
         _URLS = (data, page_urls(data.kb))
     root = data.root if data.root is not None else Path(".")
