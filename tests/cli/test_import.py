@@ -232,3 +232,48 @@ def test_import_refuses_the_map_bundled_in_site_packages(
     err = capsys.readouterr().err
     assert "bundled" in err and "--kb" in err and "Traceback" not in err
     assert sorted(p.name for p in (bundled / "map").iterdir()) == ["index.md"]
+
+
+def _outline(tmp_path: Path) -> Path:
+    source = tmp_path / "in.md"
+    source.write_text("- Direct Preference Optimization\n  - Beta-DPO\n", encoding="utf-8")
+    return source
+
+
+def test_import_goes_through_the_edit_layer_with_git_mv(starter_kb: Path, tmp_path, capsys):
+    from tests.cli._git import git, init_repo
+
+    init_repo(starter_kb)
+    source = _outline(tmp_path)
+    args = ["import", str(source), "--kb", str(starter_kb), "--under", "preferences", "--force"]
+    assert main([*args, "--dry-run", "--diff"]) == 0
+    out = capsys.readouterr().out
+    assert "rename from map/training/preferences/dpo.md" in out
+    assert "+++ b/map/training/preferences/dpo/beta-dpo.md" in out
+    assert (starter_kb / "map/training/preferences/dpo.md").exists()  # dry run: nothing moved
+    assert main(args) == 0
+    status = git(starter_kb, "status", "--porcelain")
+    assert "R  map/training/preferences/dpo.md -> map/training/preferences/dpo/index.md" in status
+    kb = load(starter_kb).kb
+    assert kb.topics["beta-dpo"].parent == "dpo"
+
+
+def test_a_failing_import_undoes_everything(starter_kb: Path, tmp_path, monkeypatch, capsys):
+    import os
+
+    from tests.kb.test_edit import tree_hash
+
+    before = tree_hash(starter_kb)
+    real_replace = os.replace
+
+    def disk_full(source, target):
+        if Path(target).name == "beta-dpo.md":
+            raise OSError(28, "No space left on device", str(target))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    args = ["import", str(_outline(tmp_path)), "--kb", str(starter_kb), "--under", "preferences"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "beta-dpo.md" in err and "space" in err and "Traceback" not in err
+    assert tree_hash(starter_kb) == before

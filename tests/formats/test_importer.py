@@ -95,7 +95,7 @@ def test_new_branch_is_created_under_the_root(starter_kb: Path) -> None:
     assert [a.kind for a in plan.actions] == ["created"] * 3
     apply(plan, starter_kb)
     text = (starter_kb / "map/mixture-of-experts/index.md").read_text()
-    assert "title: Mixture of Experts\n" in text and "- MoE" in text
+    assert "title: Mixture of Experts\n" in text and "aliases: [MoE]\n" in text
     assert (
         "essence: Routes each token to a few expert networks. Scales parameters cheaply.\n" in text
     )

@@ -119,8 +119,9 @@ def test_a_failure_on_the_third_item_writes_nothing(
 
     monkeypatch.setattr(os, "replace", failing_replace)
     accepted = [(ITEM, "dpo"), (DORA, "fine-tuning"), (MEDUSA, "inference")]
-    with pytest.raises(FomoError, match="nothing was added"):
+    with pytest.raises(FomoError, match=r"no space left.*nothing was changed") as refused:
         add(root, accepted, today=TODAY)
+    assert refused.value.file == "map/inference/medusa.md" and "free" in refused.value.hint
     assert _snapshot(root) == before  # the leaf is back, items 1-2 are gone, no temporaries
     assert not (root / "map/training/preferences/dpo").exists()
 

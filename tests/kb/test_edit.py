@@ -271,8 +271,9 @@ def test_failed_replace_leaves_the_old_file_and_no_temporary(
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(FomoError, match="disk full") as refused:
         edit.apply(change, starter_kb)
+    assert refused.value.file == "map/training/preferences/dpo.md" and refused.value.hint
     assert tree_hash(starter_kb) == before
     assert list(path.parent.glob(".fomo-*")) == []
 
@@ -283,7 +284,7 @@ def test_failure_midway_through_a_change_undoes_the_earlier_steps(
     before = tree_hash(starter_kb)
     change = edit.add_topic(starter_kb, "dpo", "kto", title="KTO", essence="A loss.")
     monkeypatch.setattr(os, "replace", lambda *a: (_ for _ in ()).throw(OSError("boom")))
-    with pytest.raises(OSError, match="boom"):
+    with pytest.raises(FomoError, match="boom"):
         edit.apply(change, starter_kb)
     assert tree_hash(starter_kb) == before
 
@@ -448,12 +449,13 @@ def test_a_failing_change_in_a_batch_undoes_the_earlier_ones(starter_kb, monkeyp
 
     def fail_on_second(source, target):
         if Path(target).name == "second-new.md":
-            raise OSError("disk full")
+            raise OSError(28, "No space left on device")
         real_replace(source, target)
 
     monkeypatch.setattr(os, "replace", fail_on_second)
-    with pytest.raises(OSError):
+    with pytest.raises(FomoError, match="no space left") as refused:
         edit.apply([first, second], starter_kb)
+    assert refused.value.file == "map/basics/second-new.md"
     assert tree_hash(starter_kb) == before
     assert not (starter_kb / "map/basics/first-new.md").exists()
 

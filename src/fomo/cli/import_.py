@@ -15,7 +15,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="take in a mind map from XMind, Freeplane, OPML, Markdown or JSON as topic files",
         description="Turn each node of a mind-map file into a topic file, merging nodes that "
         "match an existing topic by id, title or alias. Prints the plan (created / updated / "
-        "moved / skipped). Existing files change only with --force.",
+        "moved / skipped); --diff shows the change itself. Writes go through the edit layer "
+        "(atomic, "
+        "undone as a whole on failure, git mv inside a work tree). Existing files change only "
+        "with --force.",
     )
     parser.add_argument(
         "file", help=".xmind, .mm, .opml, .md or .json; or an MkDocs project's mkdocs.yml"
@@ -24,6 +27,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "--under", metavar="ID", help="place the file's root under this topic (default: map root)"
     )
     parser.add_argument("--dry-run", action="store_true", help="print the plan, write nothing")
+    parser.add_argument(
+        "--diff", action="store_true", help="also print the change as a diff (with renames)"
+    )
     parser.add_argument("--force", action="store_true", help="update existing topic files")
     parser.add_argument("--json", action="store_true", help="print the plan as JSON")
     parser.set_defaults(run=run)
@@ -62,6 +68,10 @@ def run(args: argparse.Namespace) -> int:
             apply(plan, loaded.root)
     for warning in plan.warnings:
         sys.stderr.write(terminal_safe(f"warning: {warning}") + "\n")
+    if args.diff:
+        from fomo.cli.editing import colour_diff
+
+        sys.stdout.write(terminal_safe(colour_diff(plan.change().diff())))
     if args.json:
         print_json(
             {

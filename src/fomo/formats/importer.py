@@ -1,8 +1,11 @@
 """Nodes -> topic files: plan first, then write, so a bad file never leaves half an import.
 
 `plan_import` checks the whole tree (cycles, duplicate ids, untitled nodes), matches each node
-to an existing topic by id, title or alias (the shared name key), picks unique kebab-case ids
-and paths for the rest, and renders every file's text. `apply` then writes them atomically.
+to an existing topic by id, title or alias (the shared name table), picks unique kebab-case ids
+(the shared `make_id`) and paths for the rest, and renders every file's text with the edit
+layer's one front-matter writer. `Plan.change()` is that plan as an edit `Change` (a diff to
+show), and `apply` carries it out through the edit layer like every other edit: preflight,
+`git mv` inside a work tree, atomic writes, and undo of the whole import on any failure.
 Nothing is written when planning raised, and an existing file is rewritten only with `force`.
 """
 
@@ -14,11 +17,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from fomo.errors import FomoError
 from fomo.formats.tree import Link, Node, split_title
-from fomo.kb.edit import atomic_write, flow_list, flow_map, locked, rewrite_front_matter
+from fomo.kb.edit import (
+    Change,
+    FileWrite,
+    flow_list,
+    flow_map,
+    render_front_matter,
+    rewrite_front_matter,
+)
+from fomo.kb.edit import apply as edit_apply
+from fomo.kb.edit import folder_of as topic_folder
 from fomo.kb.names import make_id, name_key, name_table
 from fomo.kb.urls import is_web_url
 from fomo.kb.validate import ESSENCE_LIMIT, ESSENCE_PLACEHOLDER, ID_PATTERN
@@ -55,7 +65,8 @@ class Action:
     path: str  # relative to the knowledge base
     reason: str = ""
     text: str | None = None  # the file's new text; None when nothing is written
-    remove: str | None = None  # a path to delete after writing (a leaf turned into a folder)
+    remove: str | None = None  # where the file was before (a leaf turned into a folder)
+    old: str | None = None  # the text the write replaces; None for a new file
 
 
 @dataclass
@@ -68,6 +79,25 @@ class Plan:
         for action in self.actions:
             found[action.kind] += 1
         return found
+
+    def change(self) -> Change:
+        """The plan as one edit `Change`: a leaf that gains children is renamed into its new
+        folder (its text updated there when the import also changes it), new files created."""
+        counts = self.counts()
+        change = Change(
+            f"import: {counts['created']} created, {counts['updated']} updated, "
+            f"{counts['moved']} moved"
+        )
+        updated = {a.path for a in self.actions if a.kind == "updated"}
+        for action in self.actions:
+            if action.kind == "moved" and action.remove:
+                change.created_dirs.append(action.path.rsplit("/", 1)[0])
+                change.moves.append((action.remove, action.path))
+                if action.path not in updated and action.text != action.old:
+                    change.writes.append(FileWrite(action.path, action.old, action.text))
+            elif action.kind in ("created", "updated") and action.text is not None:
+                change.writes.append(FileWrite(action.path, action.old, action.text))
+        return change
 
 
 # ---- the tree: checks and clean-up ---------------------------------------------------------
@@ -271,12 +301,6 @@ class _Names:
         return candidate
 
 
-def _folder_of(topic: Topic) -> str:
-    """The folder a topic's children live in (relative to the kb); for a leaf, its future one."""
-    file = topic.source.file
-    return file[: -len("/index.md")] if file.endswith("/index.md") else file[: -len(".md")]
-
-
 def plan_import(
     root: Node,
     kb: KnowledgeBase,
@@ -310,7 +334,7 @@ def plan_import(
         names_of[id(node)] = (title, aliases)
         if matched is not None:
             topic_of[id(node)] = matched
-            folder_of.setdefault(matched, _folder_of(kb.topics[matched]))
+            folder_of.setdefault(matched, topic_folder(kb.topics[matched]))
             continue
         new_id = table.fresh(node, title, root=parent is None and anchor is None)
         topic_of[id(node)] = new_id
@@ -339,7 +363,7 @@ def plan_import(
             folder_of[topic_id] = "map"
             continue
         if parent_id in kb.topics and parent_id not in new_nodes:
-            base = folder_of.setdefault(parent_id, _folder_of(kb.topics[parent_id]))
+            base = folder_of.setdefault(parent_id, topic_folder(kb.topics[parent_id]))
             if not kb.topics[parent_id].source.file.endswith("index.md"):
                 leaf_to_folder.add(parent_id)
         else:
@@ -352,10 +376,11 @@ def plan_import(
                 "moved",
                 topic_id,
                 topic.title,
-                f"{_folder_of(topic)}/index.md",
+                f"{topic_folder(topic)}/index.md",
                 reason=f"a leaf gains children: {topic.source.file} becomes a folder",
-                text=(kb_dir / topic.source.file).read_text(encoding="utf-8"),
+                text=_read(kb_dir, topic.source.file),
                 remove=topic.source.file,
+                old=_read(kb_dir, topic.source.file),
             )
         )
     relations = _relations(order, topic_of)
@@ -448,20 +473,28 @@ def _create(
     reason = "essence cut to the limit; rewrite it" if was_cut else ""
     if essence == NO_ESSENCE:
         reason = "no note: write the essence"
+    old = None
     if (kb_dir / path).exists():
         if not force:
             return Action(
                 "skipped", topic_id, title, path, reason="file exists; --force replaces it"
             )
         reason = "replaced an existing file"
-    return Action("created", topic_id, title, path, reason=reason, text=render(meta, body))
+        old = _read(kb_dir, path)
+    text = render_front_matter(meta, body.strip())
+    return Action("created", topic_id, title, path, reason=reason, text=text, old=old)
 
 
-def render(meta: dict[str, Any], body: str) -> str:
-    """A topic file: YAML front matter (PyYAML quotes whatever needs quoting) and the body."""
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    front = yaml.dump(meta, Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
-    return f"---\n{front}---\n" + (f"{body.strip()}\n" if body.strip() else "")
+def _read(kb_dir: Path, rel: str) -> str:
+    try:
+        return (kb_dir / rel).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise FomoError(
+            f"cannot read the existing topic file: {error}",
+            file=rel,
+            hint="run `fomo check` and fix or restore the file first",
+            code="unreadable",
+        ) from None
 
 
 def _update(
@@ -475,7 +508,7 @@ def _update(
 ) -> Action:
     """Merge what the node brings into an existing topic's file, keeping every untouched line.
     List values in `changes` are the items to append."""
-    path = f"{_folder_of(topic)}/index.md" if topic.id in leaf_to_folder else topic.source.file
+    path = f"{topic_folder(topic)}/index.md" if topic.id in leaf_to_folder else topic.source.file
     title, aliases = node_names
     changes: dict[str, Any] = {}
     keys = {name_key(topic.title), *(name_key(a) for a in topic.aliases)}
@@ -510,10 +543,12 @@ def _update(
         return Action(
             "skipped", topic.id, topic.title, path, reason=f"would update {what}; pass --force"
         )
-    source = kb_dir / topic.source.file
-    text = merge_file(source.read_text(encoding="utf-8"), changes, new_body, str(source))
+    old = _read(kb_dir, topic.source.file)
+    text = merge_file(old, changes, new_body, topic.source.file)
     remove = topic.source.file if topic.id in leaf_to_folder else None
-    return Action("updated", topic.id, topic.title, path, reason=what, text=text, remove=remove)
+    return Action(
+        "updated", topic.id, topic.title, path, reason=what, text=text, remove=remove, old=old
+    )
 
 
 def merge_file(text: str, changes: dict[str, Any], body: str | None, file: str) -> str:
@@ -549,19 +584,7 @@ def merge_file(text: str, changes: dict[str, Any], body: str | None, file: str) 
 
 
 def apply(plan: Plan, kb_dir: Path) -> None:
-    """Write every planned file; moves first so a leaf's new folder exists for its children."""
-    ordered = sorted(plan.actions, key=lambda a: a.kind != "moved")
-    try:
-        with locked(kb_dir):
-            for action in ordered:
-                if action.text is None:
-                    continue
-                atomic_write(kb_dir / action.path, action.text)
-                if action.remove and action.remove != action.path:
-                    (kb_dir / action.remove).unlink(missing_ok=True)
-    except OSError as error:
-        raise FomoError(
-            f"could not write the import: {error}",
-            file=str(getattr(error, "filename", "") or kb_dir),
-            hint="check the folder is writable; `git status` shows what was written",
-        ) from None
+    """Carry out the plan through the edit layer (under its lock, all or nothing)."""
+    change = plan.change()
+    if change.writes or change.moves:
+        edit_apply(change, kb_dir)

@@ -171,12 +171,5 @@ def add(
         kb = load(root).kb
         result = plan(root, kb, accepted, today=today)
         if result.change.writes:
-            try:
-                edit.apply(result.change, root)
-            except OSError as error:
-                raise FomoError(
-                    f"could not write the new topics ({error}); nothing was added",
-                    file=getattr(error, "filename", None),
-                    hint="check the folder's permissions and free space, then run it again",
-                ) from error
+            edit.apply(result.change, root)  # an OS failure: FomoError naming file and fix
     return result

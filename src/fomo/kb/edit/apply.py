@@ -15,6 +15,7 @@ from pathlib import Path
 
 from fomo.errors import FomoError
 from fomo.kb.edit.change import Change
+from fomo.kb.edit.faults import os_error
 from fomo.kb.edit.lock import locked
 
 
@@ -46,8 +47,10 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         else:  # mkstemp makes 0600 files; a new file gets the usual mode under the umask
             os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError) and error.filename is None:
+            error.filename = str(path)  # the file the user knows, not the temporary
         raise
     _fsync_dir(path.parent)
 
@@ -141,7 +144,8 @@ def _preflight(root: Path, change: Change) -> None:
 
 
 def apply(changes: Change | Iterable[Change], root: Path) -> None:
-    """Carry out planned changes under the lock; on any failure undo what was done."""
+    """Carry out planned changes under the lock; on any failure undo what was done (an OS
+    failure, such as a full disk, then raises `FomoError` naming the file and the fix)."""
     root = Path(root)
     batch = [changes] if isinstance(changes, Change) else list(changes)
     with locked(root):
@@ -152,10 +156,12 @@ def apply(changes: Change | Iterable[Change], root: Path) -> None:
         try:
             for change in batch:
                 _apply_one(root, change, git, undo)
-        except BaseException:
+        except BaseException as error:
             for step in reversed(undo):
                 with contextlib.suppress(Exception):
                     step()
+            if isinstance(error, OSError):
+                raise os_error(error, root) from None
             raise
 
 
