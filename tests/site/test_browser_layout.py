@@ -158,3 +158,15 @@ def test_no_serious_accessibility_violations_on_every_page_kind(
     context.close()
     serious = [v for v in found if v["impact"] in ("serious", "critical")]
     assert not serious, serious
+
+
+def test_reading_path_and_the_sessions_numbering(browser: Any, site_url: str) -> None:
+    context, page, _ = open_page(browser, site_url + "topics/dpo.html", 1400, 900)
+    steps = page.locator(".reading-path .path-steps li").all_inner_texts()
+    assert steps == ["Reinforcement Learning from Human Feedback", "Direct Preference Optimization"]
+    page.goto(site_url + "topics/rlhf.html")
+    assert "Direct Preference Optimization" in page.locator(".reading-path").inner_text()
+    page.goto(site_url + "sessions/index.html")
+    item = page.locator("ul.sessions > li").first.text_content()
+    assert "Session 1" in item and "1. 1." not in item and "1. Training" not in item
+    context.close()

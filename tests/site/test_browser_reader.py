@@ -5,6 +5,7 @@ words and word beginnings and offers near misses; the reader's progress and last
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,8 @@ def wide_kb() -> dict[str, str]:
                 files[f"map/{branch}/{branch}-c{c}/{branch}-c{c}-l{leaf}.md"] = topic_file(
                     f"Leaf {b}.{c}.{leaf}", "A leaf."
                 )
+    # one colour too dark for the dark theme, one too pale for the light one
+    files["site.yml"] = "branch_colours: {b00: '#1a1a2e', b01: '#ffe066'}\n"
     files["map/b01/b01-c0/inference-endpoints.md"] = topic_file(
         "Inference endpoints", "Hosted APIs that serve a model."
     )
@@ -113,7 +116,25 @@ def test_first_view_names_every_branch_inside_the_canvas(
     outside = [b["text"] for b in branches if not inside(b, debug["view"], debug["insets"])]
     assert not outside, outside
     assert page.locator("#map-level").input_value() == "1"
+    background = rgb(debug["background"])
+    dim = [c for c in debug["branchColours"] if contrast(rgb(c), background) < 3]
+    assert not dim, dim
     view.close()
+
+
+def rgb(css: str) -> tuple[float, ...]:
+    return tuple(float(v) for v in re.findall(r"[\d.]+", css)[:3])
+
+
+def contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    def luminance(c: tuple[float, ...]) -> float:
+        lin = [
+            v / 255 / 12.92 if v / 255 <= 0.03928 else ((v / 255 + 0.055) / 1.055) ** 2.4 for v in c
+        ]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["desktop", "phone"])

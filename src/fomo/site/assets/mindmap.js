@@ -12,8 +12,9 @@
  * User text only ever reaches the page through textContent or canvas fillText: never as HTML.
  *
  * window.fomoMap is a small handle for tests and benchmarks; fomoMap.debug() returns what the
- * last frame drew: {scale, level, view: {w, h}, labels: [{id, depth, text, x, y, w, h}]} with
- * boxes in CSS pixels from the canvas' top-left corner.
+ * last frame drew: {scale, level, view: {w, h}, insets: {top, bottom}, labels: [{id, depth,
+ * text, x, y, w, h}], background, branchColours} with boxes in CSS pixels from the canvas'
+ * top-left corner, and the colours as drawn.
  */
 (function () {
   "use strict";
@@ -103,7 +104,31 @@
   var fresh = new Uint8Array(n);  // 1: new or changed since the reader's last visit
   var known = new Int32Array(n);  // per node: topics of its subtree marked known
 
-  function colourOf(node) { return branch[node] < 0 ? colors.muted : colours[branch[node] % colours.length]; }
+  var shown = colours.slice();  // the branch colours as drawn: at least 3:1 against the background
+  function colourOf(node) { return branch[node] < 0 ? colors.muted : shown[branch[node] % shown.length]; }
+
+  // WCAG contrast of two colours given as [r, g, b] in 0..255.
+  function luminance(rgb) {
+    var c = rgb.map(function (v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  }
+  function contrast(a, b) {
+    var la = luminance(a), lb = luminance(b);
+    return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+  }
+  function rgbOf(colour) {
+    probe.style.color = colour;
+    return (getComputedStyle(probe).color.match(/[\d.]+/g) || [0, 0, 0]).slice(0, 3).map(Number);
+  }
+  // A branch colour too dim (or too pale) for this background is mixed toward white (or
+  // black) until it reads at 3:1, the contrast asked of lines and large text.
+  function readable(colour, bg) {
+    var rgb = rgbOf(colour), toward = luminance(bg) < 0.5 ? 255 : 0;
+    for (var step = 0; step < 12 && contrast(rgb, bg) < 3; step++) {
+      rgb = rgb.map(function (v) { return Math.round(v + (toward - v) * 0.15); });
+    }
+    return "rgb(" + rgb.join(",") + ")";
+  }
 
   // Custom properties may hold light-dark() values, which the canvas cannot use: resolve each
   // through a probe element's computed colour.
@@ -124,6 +149,8 @@
     colors.ok = resolved("--ok", "#1a7f37");
     colors.warn = resolved("--warn", "#9a6700");
     colors.fresh = resolved("--new-bg", "#fff3bf");
+    var bg = rgbOf(colors.bg);
+    for (var c = 0; c < colours.length; c++) shown[c] = readable(colours[c], bg);
   }
 
   // ---- the reader's marks and what is new ----
@@ -238,7 +265,7 @@
       drawn.push(v);
     }
     ctx.lineWidth = 1.6;
-    for (c = 0; c < colours.length; c++) { ctx.strokeStyle = colours[c]; ctx.stroke(paths[c]); }
+    for (c = 0; c < colours.length; c++) { ctx.strokeStyle = shown[c]; ctx.stroke(paths[c]); }
     ctx.strokeStyle = colors.muted;
     ctx.stroke(greyPath);
     lastDrawn = drawn;
@@ -944,7 +971,7 @@
           return { id: M.id[v], depth: depth[v], text: label[v], x: X[v] * scale + tx, y: (Y[v] - FONT_PX / 2) * scale + ty, w: W[v] * scale, h: FONT_PX * scale };
         });
       }
-      return { scale: scale, level: level, view: { w: viewW, h: viewH }, insets: insets(), labels: labels };
+      return { scale: scale, level: level, view: { w: viewW, h: viewH }, insets: insets(), labels: labels, background: colors.bg, branchColours: shown.slice() };
     },
     expandAll: function () { var t0 = performance.now(); expandToLevel(1e9); draw(); return performance.now() - t0; },
     expandToLevel: expandToLevel,

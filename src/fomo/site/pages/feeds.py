@@ -12,6 +12,7 @@ from typing import Any
 
 from markupsafe import escape
 
+from fomo.model import Topic
 from fomo.site.data import SiteData
 from fomo.site.links import Output, article_href, script_json, topic_href
 from fomo.site.pages import Page, PageKind, kinds, register
@@ -78,6 +79,13 @@ def sitemap_text(renderer: Renderer, page: Page) -> str:
     return "\n".join(lines) + "\n"
 
 
+def last_changed(topic: Topic) -> str:
+    """The day a topic appeared or was last reviewed ("" if neither is known): the map marks
+    what is newer than the reader's last visit."""
+    days = [day for day in (topic.added, topic.reviewed) if day]
+    return max(days).isoformat() if days else ""
+
+
 def map_data_js(renderer: Renderer, page: Page) -> str:
     """The map in a compact columnar form, loaded by <script> so it works from file://."""
     data = renderer.data
@@ -91,6 +99,7 @@ def map_data_js(renderer: Renderer, page: Page) -> str:
         "e": [t.essence for t in data.order],
         "a": ["|".join(t.aliases) for t in data.order],
         "c": colours,
+        "d": [last_changed(t) for t in data.order],
     }
     return "window.FOMO_MAP=" + script_json(payload) + ";\n"
 

@@ -31,9 +31,10 @@ def articles_newest_first(data: SiteData) -> list[Article]:
 
 
 def recent(data: SiteData) -> tuple[list[Topic], list[Article]]:
-    """The newest topics and articles (what's new and the feed)."""
+    """The newest topics and articles (what's new and the feed): newest day first, and within
+    a day in map order (the sort is stable), so a day's topics read as the map does."""
     dated = [t for t in data.order if t.added]
-    dated.sort(key=lambda t: (t.added, t.title.lower()), reverse=True)
+    dated.sort(key=lambda t: t.added, reverse=True)
     articles = [a for a in articles_newest_first(data) if a.published][:NEW_LIMIT]
     return dated[:NEW_LIMIT], articles
 

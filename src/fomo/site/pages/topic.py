@@ -37,6 +37,27 @@ def pages(data: SiteData) -> Iterator[Page]:
         yield Page(topic_output(topic.id), topic)
 
 
+def reading_path(data: SiteData, topic: Topic) -> list[Topic]:
+    """What to understand before `topic`: its builds_on chain, transitively, each topic after
+    everything it builds on (a depth-first post-order; a cycle is cut where it closes)."""
+    kb = data.kb
+    order: list[Topic] = []
+    seen = {topic.id}
+    stack = [(topic.id, iter(topic.builds_on))]
+    while stack:
+        current, todo = stack[-1]
+        for target in todo:
+            if target not in seen and target in kb.topics:
+                seen.add(target)
+                stack.append((target, iter(kb.topics[target].builds_on)))
+                break
+        else:
+            stack.pop()
+            if current != topic.id:
+                order.append(kb.topics[current])
+    return order
+
+
 def context(renderer: Renderer, page: Page) -> dict[str, Any]:
     topic: Topic = page.item
     data = renderer.data
@@ -79,11 +100,16 @@ def context(renderer: Renderer, page: Page) -> dict[str, Any]:
         "neighbourhood": neighbourhood(data, topic, siblings, children),
         "colour": data.colour.get(topic.id, NO_COLOUR),
         "edit_url": edit,
+        "reading_path": reading_path(data, topic),
+        "built_on_by": [
+            kb.topics[s] for k, s in data.incoming.get(topic.id, []) if k == "builds_on"
+        ],
     }
 
 
 def depends(data: SiteData, page: Page) -> Iterable[str]:
-    """The topics whose titles or places the page shows: its path, family and relations."""
+    """The topics whose titles or places the page shows: its path, family, relations and
+    reading path."""
     topic: Topic = page.item
     kb = data.kb
     found = set(data.path_ids.get(topic.id, [topic.id]))
@@ -93,6 +119,7 @@ def depends(data: SiteData, page: Page) -> Iterable[str]:
     found.update(target for _, target in topic.relations())
     found.update(source for _, source in data.incoming.get(topic.id, []))
     found.update(topic.also_under)
+    found.update(t.id for t in reading_path(data, topic))
     if topic.id in data.coverage or topic.id in data.articles_of:
         found.update((SESSIONS, ARTICLES))
     return found
