@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tests.site.conftest import SITE_KB, write_kb
 
-GOLDEN = "8977ba02a62ac858de3479ac18da3e101a557c4d928e6a4b70b3783ce09ce689"
+GOLDEN = "0850de9af05f6c49a31317cc0a1c95132eefd9d365c6db731d1f0d82f9fee652"
 
 
 def site_hash(work: Path) -> str:
