@@ -182,6 +182,15 @@ def test_browser_mermaid_br_copy_button_and_no_script(browser: object, imported_
     broken = [label for label in labels if "raw text" in label or "merged" in label]
     assert len(broken) == 2 and all("<br" in label and "&lt;" not in label for label in broken)
     assert page.locator("pre.mermaid svg").count() == 1
+    page.set_viewport_size({"width": 420, "height": 800})
+    overflow = page.evaluate(
+        """() => {
+          const code = [...document.querySelectorAll('.prose p code')]
+            .find(c => c.textContent.includes('encode_ordinary'));
+          return code.getBoundingClientRect().right - code.closest('.prose').getBoundingClientRect().right;
+        }"""
+    )
+    assert overflow <= 1  # the long inline code wraps inside the text column
     button = page.locator("div.highlight button.copy-code").first
     button.click()
     page.wait_for_function("document.querySelector('button.copy-code').textContent === 'Copied'")
