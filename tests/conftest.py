@@ -11,6 +11,15 @@ import pytest
 TODAY = "2026-11-26"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Skipped tests say why in the summary, even under `-q` (as `-rs`): a skip means a missing
+    browser or tool, and its reason says how to install it. (Under CI=1 those tests fail.)"""
+    chars = config.option.reportchars or ""
+    if not {"s", "a", "A"} & set(chars):
+        config.option.reportchars = chars + "s"
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

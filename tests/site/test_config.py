@@ -63,3 +63,39 @@ def test_error_hint_points_at_the_example(tmp_path: Path) -> None:
         load_config(tmp_path)
     assert "knowledge/site.yml" in (caught.value.hint or "") and EXAMPLE.is_file()
     assert "README" not in (caught.value.hint or "")
+
+
+def test_a_file_that_is_not_utf8_is_a_clear_error_in_build_and_check(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fomo.cli import main
+    from tests.conftest import STARTER
+    from tests.site.conftest import write_kb
+
+    kb = write_kb(tmp_path / "kb", STARTER)
+    (kb / "site.yml").write_bytes(b"name: Caf\xe9 map\n# latin-1\n")
+    assert main(["build", "--kb", str(kb), "--out", str(tmp_path / "out"), "--no-search"]) == 2
+    err = capsys.readouterr().err
+    assert "site.yml:1: site.yml is not UTF-8" in err and "save the file as UTF-8" in err
+    assert "Traceback" not in err
+    assert main(["check", "--kb", str(kb)]) == 1
+    out = capsys.readouterr().out
+    assert "site.yml:1" in out and "site-config" in out and "not UTF-8" in out
+
+
+@pytest.mark.parametrize(
+    "language",
+    ["x" * 200, "en_US", "e", "en-", "../x", "<b>", "english", "en-abcdefgh-abcdefgh-abcd"],
+)
+def test_a_language_that_is_no_tag_is_refused(tmp_path: Path, language: str) -> None:
+    (tmp_path / "site.yml").write_text(f"name: x\nlanguage: '{language}'\n", encoding="utf-8")
+    with pytest.raises(FomoError, match="not a language tag") as caught:
+        load_config(tmp_path)
+    assert caught.value.line == 2 and "BCP 47" in caught.value.hint
+    assert len(str(caught.value)) < 400  # a long value is shortened, not echoed whole
+
+
+@pytest.mark.parametrize("language", ["en", "de", "pt-BR", "zh-Hans", "sr-Latn-RS"])
+def test_language_tags_are_accepted(tmp_path: Path, language: str) -> None:
+    (tmp_path / "site.yml").write_text(f"language: {language}\n", encoding="utf-8")
+    assert load_config(tmp_path).language == language

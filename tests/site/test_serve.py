@@ -20,6 +20,8 @@ def root(tmp_path: Path) -> Path:
     (site / "topics/a.html").write_text("a")
     (tmp_path / "secret.txt").write_text("secret")
     (site / "link").symlink_to(tmp_path / "secret.txt")
+    (site / ".fomo-site").write_text("built by fomo build")
+    (site / "topics/.fomo-a.html.123.tmp").write_text("<html>half a pa")
     return site
 
 
@@ -37,6 +39,8 @@ def root(tmp_path: Path) -> Path:
         "//../secret.txt",
         "/%ff%fe",
         "/nope.html",
+        "/.fomo-site",
+        "/topics/.fomo-a.html.123.tmp",
     ],
 )
 def test_nothing_outside_the_site(root: Path, raw: str) -> None:
@@ -83,3 +87,40 @@ def test_missing_page_is_404_with_the_site_page(site_url: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as caught:
         urllib.request.urlopen(site_url + "no/such/page.html")
     assert caught.value.code == 404 and b"Page not found" in caught.value.read()
+
+
+def test_many_concurrent_clients_are_all_served(root: Path) -> None:
+    """200 clients at once, 5 requests each, a new connection per request: none may fail
+    (the listen backlog used to be 5, and a burst waited for TCP retransmits or timed out)."""
+    import threading
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    from fomo.site.serve import Generation, _Server, make_handler
+
+    server = _Server(("127.0.0.1", 0), make_handler(root, Generation(), live=False))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/topics/a.html"
+    barrier = threading.Barrier(200)
+
+    def client(_: int) -> list[str]:
+        failures = []
+        barrier.wait(timeout=30)  # all 200 connect in the same instant
+        for _ in range(5):
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    if response.status != 200 or response.read() != b"a":
+                        failures.append(f"status {response.status}")
+            except OSError as error:
+                failures.append(repr(error))
+        return failures
+
+    started = time.perf_counter()
+    try:
+        with ThreadPoolExecutor(max_workers=200) as pool:
+            failures = [f for result in pool.map(client, range(200)) for f in result]
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert failures == []
+    assert time.perf_counter() - started < 60  # bounded: a few seconds when healthy

@@ -26,10 +26,11 @@ def run(args: argparse.Namespace) -> int:
     from fomo.kb.load import Loaded, build
     from fomo.kb.location import resolve_kb
     from fomo.kb.validate import check
+    from fomo.site.config import config_findings
 
     root = resolve_kb(args.kb)
     index = open_index(root)
-    findings = check(Loaded(build(index, strict=False), root, index))
+    findings = check(Loaded(build(index, strict=False), root, index)) + config_findings(root)
     if args.json:
         print_json([finding.as_dict() for finding in findings])
     else:

@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from fomo.errors import FomoError
+from fomo.kb.validate import Finding
 from fomo.site.markdown import web_url
 
 CONFIG_FILE = "site.yml"
@@ -34,6 +35,10 @@ PALETTE = (
     "#862e9c",
 )
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+# A BCP 47 tag: a 2-3 letter language, then subtags of 1-8 letters or digits. At most 24
+# characters (real tags such as sr-Latn-RS or zh-Hans-CN are far shorter): Pagefind 1.x panics
+# on a tag of 32 or more, which it uses in its index's file names.
+_LANGUAGE = re.compile(r"^(?=.{2,24}$)[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 KNOWN_KEYS = {
     "name",
     "description",
@@ -65,6 +70,10 @@ class SiteConfig:
         return self.base_url + path if self.base_url else path
 
 
+def short_repr(value: str, limit: int = 40) -> str:
+    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
 def _line_of(text: str, key: str) -> int:
     for number, line in enumerate(text.splitlines(), start=1):
         if re.match(rf"^\s*{re.escape(key)}\s*:", line):
@@ -77,7 +86,16 @@ def load_config(kb_root: Path) -> SiteConfig:
     path = kb_root / CONFIG_FILE
     if not path.is_file():
         return SiteConfig()
-    text = path.read_text(encoding="utf-8")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise FomoError(
+            f"{CONFIG_FILE} is not UTF-8 text (byte {error.start + 1} cannot be read as UTF-8)",
+            file=str(path),
+            line=raw[: error.start].count(b"\n") + 1,
+            hint="save the file as UTF-8 in your editor (e.g. `iconv -f latin1 -t utf-8`)",
+        ) from None
     try:
         data = yaml.safe_load(text) or {}
     except yaml.YAMLError as error:
@@ -116,6 +134,13 @@ def parse_config(data: dict[str, Any], text: str = "", file: str = CONFIG_FILE) 
             if not isinstance(data[key], str) or not data[key].strip():
                 raise fail(key, f"{key} must be a non-empty text", f"e.g. {key}: ...")
             setattr(config, key, data[key].strip())
+    if not _LANGUAGE.match(config.language):
+        raise fail(
+            "language",
+            f"language {short_repr(config.language)} is not a language tag",
+            "a BCP 47 tag such as en, de, pt-BR or zh-Hans (it goes into <html lang> and "
+            "chooses the search index's word rules)",
+        )
     for key in ("base_url", "repo_url", "edit_url"):
         value = data.get(key)
         if value in (None, ""):
@@ -149,3 +174,13 @@ def parse_config(data: dict[str, Any], text: str = "", file: str = CONFIG_FILE) 
     if config.repo_url and not config.edit_url:
         config.edit_url = config.repo_url.rstrip("/") + "/edit/main/knowledge/"
     return config
+
+
+def config_findings(kb_root: Path) -> list[Finding]:
+    """`fomo check`'s view of `site.yml`: its problem as a finding, so that check and build
+    agree on what is wrong with it."""
+    try:
+        load_config(kb_root)
+    except FomoError as error:
+        return [Finding("site-config", CONFIG_FILE, error.line or 1, error.message, error.hint)]
+    return []

@@ -3,8 +3,9 @@ reload the browser after re-rendering only what changed.
 
 The server maps a request path onto the built folder and nothing else: the path is decoded,
 normalised and resolved, and anything that lands outside the folder (.., symlinks, encoded
-slashes, NUL bytes) is a 404. HTML responses get a tiny script injected that listens on a
-server-sent events stream; the files on disk stay exactly what `fomo build` writes.
+slashes, NUL bytes) or names a hidden file (the temporary files of a build) is a 404. HTML
+responses get a tiny script injected that listens on a server-sent events stream; the files on
+disk stay exactly what `fomo build` writes.
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ def resolve_request(root: Path, raw_path: str) -> Path | None:
         return None
     normal = posixpath.normpath("/" + path.lstrip("/"))
     parts = [p for p in normal.split("/") if p and p not in (".", "..")]
+    if any(part.startswith(".") for part in parts):
+        return None  # the build's marker and the temporary files of a build in progress
     candidate = root.joinpath(*parts) if parts else root
     try:
         real = candidate.resolve(strict=True)
@@ -177,8 +180,12 @@ def make_handler(
 
 
 class _Server(http.server.ThreadingHTTPServer):
+    """A thread per connection; a listen backlog for a page's worth of parallel requests from
+    many tabs (the default of 5 made a burst of clients wait for TCP retransmits)."""
+
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 1024
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # a client that hangs up or sends garbage must not print tracebacks

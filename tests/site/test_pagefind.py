@@ -1,0 +1,65 @@
+"""Pagefind's errors say whose they are: a broken install gets the reinstall hint, a Pagefind
+that ran and failed over our pages does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fomo.errors import FomoError
+from fomo.site import pagefind
+
+
+def fake_pagefind(tmp_path: Path, script: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    binary = tmp_path / "pagefind"
+    binary.write_text("#!/bin/sh\n" + script)
+    binary.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(binary))
+
+
+def test_a_panic_is_reported_as_a_crash_without_the_reinstall_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_pagefind(
+        tmp_path,
+        "echo \"thread 'main' panicked at src/lib.rs:1: byte index 40 is out of bounds\" >&2\n"
+        "exit 101\n",
+        monkeypatch,
+    )
+    with pytest.raises(FomoError) as caught:
+        pagefind.index(tmp_path)
+    message = str(caught.value)
+    assert "Pagefind crashed" in message and "byte index 40" in message
+    assert "reinstall" not in message and "--no-search" in message
+
+
+def test_a_failure_names_the_exit_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_pagefind(tmp_path, "echo 'Error: no pages found' >&2\nexit 1\n", monkeypatch)
+    with pytest.raises(FomoError, match=r"failed \(exit code 1\).*no pages found") as caught:
+        pagefind.index(tmp_path)
+    assert "reinstall" not in str(caught.value)
+
+
+def test_a_missing_binary_gets_the_reinstall_hint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    with pytest.raises(FomoError, match="could not start Pagefind") as caught:
+        pagefind.index(tmp_path)
+    assert "pip install 'pagefind[bin]'" in caught.value.hint
+
+
+def test_the_longest_accepted_language_indexes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A language tag of the longest length site.yml accepts does not upset Pagefind."""
+    from fomo.site.build import build_site
+    from tests.conftest import STARTER
+    from tests.site.conftest import write_kb
+
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    language = "en-abcdefgh-abcdefgh-abc"  # 24 characters, the most site.yml allows
+    kb = write_kb(tmp_path / "kb", {**STARTER, "site.yml": f"language: {language}\n"})
+    result = build_site(kb, tmp_path / "out", search=True)
+    assert result.search and (tmp_path / "out/pagefind/pagefind.js").is_file()

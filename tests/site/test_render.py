@@ -1,0 +1,51 @@
+"""Rendering in worker processes: the same site as one process (tests/site/test_build.py), and
+a worker that dies fails the build cleanly: exit 2, a message that says what happened, no
+traceback, no half-written page."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from fomo.site.render import worker_count
+from tests.site.conftest import SITE_KB, write_kb
+
+DYING_WORKER = """
+import dataclasses, os, sys
+from fomo.site import pages
+topic = pages.kind("topic")
+parent = os.getpid()
+def context(renderer, page):
+    if page.item.id == "dpo" and os.getpid() != parent:
+        os._exit(9)  # as if the kernel killed it (out of memory)
+    return topic.context(renderer, page)
+pages.REGISTRY["topic"] = dataclasses.replace(topic, context=context)
+from fomo.cli import main
+sys.exit(main(["build", "--kb", sys.argv[1], "--out", sys.argv[2], "--no-search", "--workers", "2"]))
+"""
+
+
+def test_a_dead_worker_fails_the_build_cleanly(tmp_path: Path) -> None:
+    kb = write_kb(tmp_path / "kb", SITE_KB)
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", DYING_WORKER, str(kb), str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "error: a page-rendering worker process died" in done.stderr
+    assert "--workers 1" in done.stderr  # the hint
+    for page in out.rglob("*.html"):
+        assert page.read_text().rstrip().endswith("</html>"), page
+
+
+def test_worker_count() -> None:
+    assert worker_count(10_000, 3) == 3 and worker_count(10, 0) == 1
+    assert worker_count(10) == 1  # a small site is rendered in one process
