@@ -170,3 +170,15 @@ def test_reading_path_and_the_sessions_numbering(browser: Any, site_url: str) ->
     item = page.locator("ul.sessions > li").first.text_content()
     assert "Session 1" in item and "1. 1." not in item and "1. Training" not in item
     context.close()
+
+
+def test_session_outline_boxes_link_to_their_topics(browser: Any, site_url: str) -> None:
+    context, page, errors = open_page(browser, site_url + "sessions/01-training.html", 1400, 900)
+    links = page.locator("svg.branch-picture a")
+    links.first.wait_for()
+    hrefs = links.evaluate_all("a => a.map(x => x.getAttribute('href'))")
+    assert "../topics/preferences.html" in hrefs and "../topics/dpo.html" in hrefs
+    page.locator("svg.branch-picture a[href$='dpo.html']").click()
+    page.wait_for_url("**/topics/dpo.html")
+    context.close()
+    assert not errors, errors
