@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from fomo.cli.style import paint, print_json, terminal_safe
+from fomo.cli.style import note, paint, print_json, terminal_safe
 from fomo.kb.urls import is_web_url
 
 DEFAULT_MIN_SCORE = 0.3
@@ -23,7 +23,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description="Read an arXiv Atom feed or API answer, any RSS/Atom feed, a BibTeX file or "
         "a plain list of titles or URLs (a file, '-' for stdin, or an http(s) URL) and say for "
         "each item whether the map already knows it, where a new one would go, or that it is "
-        "unrelated to LLMs. Placement is lexical (see `fomo place --help`). With --apply, "
+        "unrelated to LLMs. An item whose arXiv id, DOI or URL a topic already cites is known "
+        "as that topic. Placement is lexical unless --method semantic (see `fomo place "
+        "--help`; the feed is encoded in one batch). With --apply, "
         "accepted new items become topic files (status: emerging) whose essence is a TODO "
         "placeholder that `fomo check` flags until you write it.",
     )
@@ -35,6 +37,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="what SOURCE holds (default: sniffed from its content)",
     )
     parser.add_argument("--top", type=int, default=3, metavar="N", help="parents per item")
+    parser.add_argument(
+        "--method",
+        choices=("auto", "lexical", "semantic"),
+        default="lexical",
+        help="placement method (default lexical; auto: semantic when the extra is installed)",
+    )
     parser.add_argument(
         "--format", choices=("table", "md", "json"), default="table", help="output format"
     )
@@ -84,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     from fomo.ingest.read import read
     from fomo.ingest.triage import triage
     from fomo.kb.load import load
-    from fomo.query.place import model_for
+    from fomo.query.place import model_for, resolve_method
 
     if args.top < 1:
         raise FomoError("--top must be at least 1", hint="e.g. --top 3")
@@ -97,17 +105,20 @@ def run(args: argparse.Namespace) -> int:
             "--apply asks before each item, but standard input is not a terminal",
             hint="run it in a terminal, or pass --yes --min-score S to accept without asking",
         )
+    method = resolve_method(args.method)
     fmt = "json" if args.json else args.format
     # --apply writes: the bundled map inside an installed package is refused up front.
     root = edit_root(args.kb) if args.apply else args.kb
     loaded = load(root)
     batch = read(args.source, kind=args.kind, timeout=args.timeout)
     model = model_for(loaded.kb)
-    verdicts = triage(model, batch.items, top=args.top, progress=_Progress(len(batch.items)))
+    verdicts = triage(
+        model, batch.items, top=args.top, method=method, progress=_Progress(len(batch.items))
+    )
     for notice in batch.notices:
-        sys.stderr.write(paint(f"note: {notice}", "yellow") + "\n")
+        note(notice)
     for problem in batch.problems:
-        sys.stderr.write(paint(f"warning: {problem}", "yellow") + "\n")
+        note(str(problem), "warning")
     written: list[str] = []
     skipped: list[Any] = []
     failure: FomoError | None = None
@@ -117,13 +128,13 @@ def run(args: argparse.Namespace) -> int:
         except FomoError as error:
             failure = error  # nothing was written; the triage report is still worth printing
     for problem in skipped:
-        sys.stderr.write(paint(f"warning: {problem}", "yellow") + "\n")
+        note(str(problem), "warning")
     if fmt == "json":
         print_json(
             {
                 "source": args.source,
                 "kind": batch.kind,
-                "method": "lexical",
+                "method": method,
                 "items": [v.as_dict() for v in verdicts],
                 "problems": [{"where": p.where, "message": p.message} for p in batch.problems],
                 "notices": batch.notices,
@@ -134,14 +145,14 @@ def run(args: argparse.Namespace) -> int:
     elif fmt == "md":
         sys.stdout.write(markdown(args.source, batch, verdicts, written))
     else:
-        sys.stdout.write(terminal_safe(table(verdicts, written)) + "\n")
+        sys.stdout.write(table(verdicts, written) + "\n")
     if failure is not None:
         raise failure
     return 0
 
 
 def _short(text: str, width: int) -> str:
-    text = " ".join(text.split())
+    text = " ".join(terminal_safe(text).split())
     return text if len(text) <= width else text[: max(1, width - 1)] + "…"
 
 

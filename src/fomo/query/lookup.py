@@ -242,7 +242,8 @@ def partial(source: NameSource, term: str) -> list[tuple[str, str]]:
 
 
 def similarity(term: str, name: Name) -> float:
-    """Hint score 0..100: edit similarity, plus a shared start and shared whole words."""
+    """Hint score: edit similarity (0..100), plus up to 15 for a shared start and 15 for a
+    shared whole word."""
     from rapidfuzz import fuzz
 
     key, other = name_key(term), name.key
@@ -257,7 +258,7 @@ def similarity(term: str, name: Name) -> float:
     score += 15.0 * common / max(len(key), 1)
     if set(words(term)) & set(name.words):
         score += 15.0
-    return min(score, 100.0)
+    return score
 
 
 def hints(source: NameSource, term: str, limit: int = 5) -> list[tuple[str, str]]:

@@ -1,0 +1,102 @@
+"""Name lookup: exact -> unique partial -> clear misspelling, and nothing silently wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from fomo.errors import FomoError
+from fomo.model import Topic
+from fomo.query.lookup import MAX_TERM, Name, NoAnswer, TableNames, resolve, similarity, variant
+
+
+def topic(tid: str, title: str, *aliases: str) -> Topic:
+    return Topic(id=tid, title=title, essence="x", aliases=list(aliases))
+
+
+NAMES = TableNames.of(
+    [
+        topic("olmo", "OLMo"),
+        topic("autogpt", "AutoGPT"),
+        topic("palm", "PaLM"),
+        topic("deepseek", "DeepSeek", "DeepSeek models"),
+        topic("evaluating-llms", "Evaluating LLMs", "LLM evals"),
+        topic("g-eval", "G-Eval"),
+        topic("chinchilla-scaling-laws", "Chinchilla Scaling Laws", "compute-optimal scaling"),
+        topic("multi-agent-systems", "Multi-Agent Systems"),
+        topic("deepseek-r1", "DeepSeek-R1", "DeepSeek-R1-Zero"),
+        topic("codex-2021", "Codex (2021 code model)"),
+        topic("codex-cli", "OpenAI Codex CLI"),
+        topic("math-dataset", "MATH Dataset", "Hendrycks MATH"),
+        topic("math-benchmarks", "Math Benchmarks"),
+        topic("gpt-2", "GPT-2"),
+        topic("gptq", "GPTQ"),
+        topic("dpo", "Direct Preference Optimization", "DPO"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("term", "expected", "kind"),
+    [
+        ("dpo", "dpo", "exact"),
+        ("D.P.O.", "dpo", "exact"),
+        ("direct preference optimisation", "dpo", "exact"),
+        ("compute optimal scaling", "chinchilla-scaling-laws", "alias"),
+        ("Chinchilla", "chinchilla-scaling-laws", "partial"),
+        ("multi-agent", "multi-agent-systems", "partial"),
+        ("R1-Zero", "deepseek-r1", "partial"),
+        ("MATH", "math-dataset", "partial"),  # written as the name is: MATH Dataset, not Math ...
+        ("Chinchilla Scal", "chinchilla-scaling-laws", "partial"),  # the last word cut short
+        ("direct preferance optimisaton", "dpo", "fuzzy"),
+    ],
+)
+def test_each_tier_answers_with_its_kind(term: str, expected: str, kind: str) -> None:
+    match = resolve(NAMES, term)
+    assert (match.topic_id, match.kind) == (expected, kind)
+
+
+@pytest.mark.parametrize(
+    ("term", "contained"),
+    [
+        ("OLMoE", "olmo"),
+        ("AutoGPTQ", "autogpt"),
+        ("PaLM-E", "palm"),
+        ("DeepSeekMoE", "deepseek"),
+        ("C-Eval", None),
+    ],
+)
+def test_a_name_that_extends_another_is_never_answered(term: str, contained: str | None) -> None:
+    with pytest.raises(NoAnswer) as refused:
+        resolve(NAMES, term)
+    assert refused.value.why in ("closest", "none")
+    if contained:
+        assert refused.value.suggestions[0][0] == contained  # offered, first, but not answered
+
+
+def test_an_ambiguous_name_lists_every_topic_that_carries_it() -> None:
+    with pytest.raises(NoAnswer) as refused:
+        resolve(NAMES, "Codex")
+    assert refused.value.why == "ambiguous"
+    assert {tid for tid, _ in refused.value.suggestions} == {"codex-2021", "codex-cli"}
+
+
+def test_hints_prefer_whole_words_and_a_shared_start() -> None:
+    assert similarity("GPT", Name.of("GPT-2", "gpt-2", "title")) > similarity(
+        "GPT", Name.of("GPTQ", "gptq", "title")
+    )
+    assert similarity("garak", Name.of("GAIA", "gaia", "title")) < 75
+
+
+def test_variants_and_misspellings() -> None:
+    assert variant("olmoe", "olmo") and variant("qwen3", "qwen") and variant("ceval", "eval")
+    assert not variant("tokenizashun", "tokenization")
+
+
+def test_left_out_topics_are_not_found() -> None:
+    with pytest.raises(NoAnswer):
+        resolve(NAMES.without(frozenset({"dpo"})), "DPO")
+
+
+def test_a_huge_term_is_a_usage_error() -> None:
+    with pytest.raises(FomoError, match="at most"):
+        resolve(NAMES, "x" * (MAX_TERM + 1))
