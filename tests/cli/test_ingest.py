@@ -17,6 +17,7 @@ import pytest
 
 from fomo.cli import main
 from tests._placekb import PLACE_KB
+from tests.conftest import topic_file
 
 FIXTURES = Path(__file__).parent.parent / "ingest" / "fixtures"
 
@@ -263,3 +264,23 @@ def test_enormous_stdin_is_truncated_with_a_notice(
     assert "note: standard input is over the size limit of 1,000 bytes" in captured.err
     report = json.loads(captured.out)
     assert len(report["items"]) == 1000 // 31 and report["notices"]
+
+
+def test_a_paper_the_map_cites_is_known_as_its_topic(
+    make_kb: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    files = dict(PLACE_KB)
+    files["map/training/preferences/dpo.md"] = topic_file(
+        "Direct Preference Optimization",
+        "Fine-tunes directly on preference pairs without a reward model.",
+        aliases="[DPO]",
+        references='\n  - {title: "DPO", url: "https://arxiv.org/abs/2305.18290v3", kind: paper}',
+    )
+    kb = make_kb(files)
+    feed = tmp_path / "links.txt"
+    feed.write_text("https://arxiv.org/abs/2305.18290\nhttps://arxiv.org/pdf/2401.00001\n")
+    assert main(["ingest", "--kb", str(kb), "--json", str(feed)]) == 0
+    items = json.loads(capsys.readouterr().out)["items"]
+    assert items[0]["status"] == "known" and items[0]["existing"]["id"] == "dpo"
+    assert items[0]["existing"]["how"] == "citation"
+    assert items[1]["status"] != "known"

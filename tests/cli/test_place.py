@@ -156,3 +156,37 @@ def test_known_topic_is_not_listed_as_its_own_parent(
     assert main(["place", "--kb", kb, "--method", "lexical", "PEFT"]) == 0
     out = capsys.readouterr().out
     assert "already known as" in out and "(fine-tuning)  " not in out.split("go under:")[1]
+
+
+# ---- issue 12: "already known" needs real evidence; off-topic text is unrelated ---------------
+
+
+@pytest.mark.parametrize("text", ["Chocolate cake recipe", "test", "a new method"])
+def test_vague_or_off_topic_text_is_never_already_known(
+    kb: str, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
+    assert main(["place", "--kb", kb, "--method", "lexical", "--json", text]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["existing"] is None and data["status"] in ("new", "unrelated")
+
+
+def test_off_topic_text_is_unrelated_in_place_and_ingest_alike(
+    kb: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["place", "--kb", kb, "--method", "lexical", "Chocolate cake recipe"]) == 0
+    assert capsys.readouterr().out.startswith("unrelated:")
+    feed = tmp_path / "feed.txt"
+    feed.write_text("Chocolate cake recipe\n")
+    assert main(["ingest", "--kb", kb, "--json", str(feed)]) == 0
+    assert json.loads(capsys.readouterr().out)["items"][0]["status"] == "unrelated"
+
+
+def test_a_different_method_with_shared_words_is_not_known_as_its_neighbour(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from fomo.kb.location import bundled_kb
+
+    argv = ["place", "--kb", str(bundled_kb()), "--method", "lexical", "--json"]
+    assert main([*argv, "Self-rewarding language models"]) == 0
+    existing = json.loads(capsys.readouterr().out)["existing"]
+    assert existing is None or existing["id"] != "self-refine"

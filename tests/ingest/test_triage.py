@@ -41,3 +41,30 @@ def test_triage_sorts_items(make_kb: Callable[..., Path]) -> None:
 def test_llm_vocabulary_keeps_an_item_related() -> None:
     assert speaks_of_llms("A new prompting trick for chatbots")
     assert not speaks_of_llms("Soil moisture in meadows")
+
+
+def test_citation_keys_normalise_arxiv_doi_and_urls() -> None:
+    from fomo.ingest.triage import citation_keys
+
+    assert "arxiv:2305.18290" in citation_keys("https://arxiv.org/pdf/2305.18290v2")
+    assert "arxiv:2305.18290" in citation_keys("http://arxiv.org/abs/2305.18290")
+    assert "doi:10.1145/3571730" in citation_keys("https://doi.org/10.1145/3571730.")
+    assert citation_keys("https://www.Example.com/post/") == citation_keys(
+        "http://example.com/post"
+    )
+    assert citation_keys("no link here") == []
+
+
+def test_a_cited_item_is_known_before_any_text_matching(make_kb: Callable[..., Path]) -> None:
+    from tests.conftest import topic_file
+
+    files = dict(PLACE_KB)
+    files["map/training/preferences/ppo.md"] = topic_file(
+        "Proximal Policy Optimization",
+        "A policy-gradient method with a clipped objective.",
+        paper='{title: "Proximal Policy Optimization Algorithms", url: "https://arxiv.org/abs/1707.06347"}',
+    )
+    model = model_for(load(make_kb(files)).kb)
+    verdicts = triage(model, [Item("Chocolate cake", url="https://arxiv.org/abs/1707.06347v2")])
+    assert verdicts[0].status == KNOWN and verdicts[0].existing.id == "ppo"
+    assert verdicts[0].existing.how == "citation"

@@ -230,13 +230,28 @@ class FakeEncoder:
 
 def test_semantic_scorer_ranks_and_reports_its_method(model: PlacementModel) -> None:
     pytest.importorskip("numpy")
-    model._semantic = SemanticScorer(model, encoder=FakeEncoder())
+    model = PlacementModel(model.kb, encoder=FakeEncoder())  # the encoder is passed in
     placed = model.place("DoRA: weight-decomposed low-rank adaptation", method="semantic", top=3)
     assert placed.method == "semantic"
     assert placed.as_dict()["method"] == "semantic"
     scores = [c.score for c in placed.candidates]
     assert scores == sorted(scores, reverse=True) and 0 < sum(scores) <= 1.0 + 1e-9
     assert len(placed.candidates) == 3
+    assert isinstance(model.semantic(), SemanticScorer)
+
+
+def test_a_feed_is_encoded_in_one_call(model: PlacementModel) -> None:
+    pytest.importorskip("numpy")
+    from fomo.ingest.items import Item
+    from fomo.ingest.triage import triage
+
+    encoder = FakeEncoder()
+    model = PlacementModel(model.kb, encoder=encoder)
+    model.semantic()  # topic vectors: the first call
+    before = encoder.calls
+    items = [Item("DoRA: weight-decomposed low-rank adaptation"), Item("Medusa heads"), Item("x y")]
+    verdicts = triage(model, items, method="semantic")
+    assert len(verdicts) == 3 and encoder.calls == before + 1
 
 
 def test_topic_embeddings_are_cached_by_content(tmp_path: Path) -> None:
@@ -357,3 +372,27 @@ def test_a_new_name_is_never_a_paraphrase(model: PlacementModel) -> None:
     _, features = _features(model, text)
     assert model.known_probability(features) >= KNOWN_THRESHOLD
     assert model.place(text).existing is None
+
+
+def test_unknown_words_count_against_a_match(model: PlacementModel) -> None:
+    from fomo.query.place.known import known_share
+
+    assert known_share(model, "direct preference optimization") == 1.0
+    assert known_share(model, "Chocolate cake recipe with preference") < 0.5
+    placed = model.place("Chocolate cake recipe with preference")
+    assert placed.existing is None and placed.unrelated
+
+
+def test_the_unrelated_rule() -> None:
+    from fomo.query.place import unrelated
+
+    assert unrelated(0.1, 1.0, "Soil moisture in meadows")  # no parent gathers support
+    assert not unrelated(0.1, 1.0, "A prompting trick for chatbots")  # LLM vocabulary
+    assert unrelated(0.5, 0.5, "Soil moisture in meadows")  # mostly unknown words
+    assert not unrelated(0.7, 0.5, "Weight-decomposed adaptation")  # strong support
+    assert unrelated(None, 0.0, "")
+
+
+def test_one_shared_word_is_not_already_known(model: PlacementModel) -> None:
+    assert model.place("test").existing is None
+    assert model.place("a new method").existing is None
