@@ -466,3 +466,12 @@ def test_released_is_inserted_after_year_in_house_order() -> None:
 
     lines = edit.rewrite_front_matter(ANNOTATED, "dpo.md", mutate).splitlines()
     assert lines[lines.index("year: 2023") + 1] == "released: 2023-05"
+
+
+@pytest.mark.parametrize("word", ["on", "yes", "No", "1e3", "0x1F", "~", "2026-01-01", "12:30"])
+def test_text_that_yaml_would_read_otherwise_is_quoted(word: str) -> None:
+    import yaml
+
+    text = edit.render_front_matter({"title": word, "aliases": [word, "plain"]})
+    meta = yaml.safe_load(text.split("---")[1])
+    assert meta == {"title": word, "aliases": [word, "plain"]}

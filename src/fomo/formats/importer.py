@@ -26,6 +26,7 @@ from fomo.kb.edit import (
     flow_map,
     render_front_matter,
     rewrite_front_matter,
+    text_value,
 )
 from fomo.kb.edit import apply as edit_apply
 from fomo.kb.edit import folder_of as topic_folder
@@ -561,9 +562,9 @@ def merge_file(text: str, changes: dict[str, Any], body: str | None, file: str) 
         for key, value in changes.items():
             existing = data.get(key)
             if not isinstance(value, list):
-                data[key] = value
+                data[key] = text_value(value)
                 continue
-            items = [flow_map(v) if isinstance(v, dict) else v for v in value]
+            items = [flow_map(v) if isinstance(v, dict) else text_value(v) for v in value]
             if isinstance(existing, list):
                 existing.extend(items)
             elif key == "references":

@@ -30,6 +30,7 @@ class Document:
     body: str
     key_lines: dict[str, int] = field(default_factory=dict)
     body_line: int = 1
+    repeated: dict[str, int] = field(default_factory=dict)  # a key written again: its line
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, 1)
@@ -82,14 +83,22 @@ def parse_document(text: str, file: str) -> Document:
             line=2,
             hint="write one 'key: value' per line",
         )
-    key_lines = {}
+    key_lines: dict[str, int] = {}
+    repeated: dict[str, int] = {}  # YAML lets the last of two equal keys win without a word
     for number, line in enumerate(lines[1:end], start=2):
         match = _KEY_LINE.match(line)
         if match:
-            key_lines.setdefault(match.group(1), number)
+            key = match.group(1)
+            if key in key_lines:
+                repeated.setdefault(key, number)
+            key_lines.setdefault(key, number)
     body = "".join(lines[end + 1 :])
     return Document(
-        meta={str(k): v for k, v in meta.items()}, body=body, key_lines=key_lines, body_line=end + 2
+        meta={str(k): v for k, v in meta.items()},
+        body=body,
+        key_lines=key_lines,
+        body_line=end + 2,
+        repeated=repeated,
     )
 
 

@@ -9,6 +9,7 @@ Deleting the cache is always safe (it is rebuilt on the next command).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import marshal
@@ -21,11 +22,12 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from fomo.kb.location import MAP_DIR, SESSIONS_DIR, index_path
+from fomo.kb.location import index_path
 from fomo.kb.names import name_key, record_names
 from fomo.kb.schema import LINK_KEYS, as_int
+from fomo.kb.walk import PROBLEM_STAMP, Problem, scan
 
-SCHEMA_VERSION = 8  # bump when name keys or tables change
+SCHEMA_VERSION = 9  # bump when name keys or tables change
 
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -68,36 +70,6 @@ class OutlineRow:
     path: str
 
 
-def scan(root: Path) -> tuple[dict[str, tuple[int, int]], list[str]]:
-    """Every Markdown file under map/ and sessions/ with (size, mtime_ns), and every folder.
-
-    Plain strings and os.scandir rather than pathlib: this runs on every command over every
-    file, so its per-entry cost is most of a warm `fomo where`."""
-    files: dict[str, tuple[int, int]] = {}
-    dirs: list[str] = []
-    base = str(root)
-    for top in (MAP_DIR, SESSIONS_DIR):
-        stack = [top]
-        while stack:
-            rel = stack.pop()
-            try:
-                entries = os.scandir(f"{base}/{rel}")
-            except (FileNotFoundError, NotADirectoryError):
-                continue
-            dirs.append(rel)
-            with entries:
-                for entry in entries:
-                    name = entry.name
-                    if name[0] == ".":
-                        continue
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(f"{rel}/{name}")
-                    elif name.endswith(".md"):
-                        stat = entry.stat()
-                        files[f"{rel}/{name}"] = (stat.st_size, stat.st_mtime_ns)
-    return files, dirs
-
-
 def _fingerprint(files: dict[str, tuple[int, int]], dirs: list[str]) -> str:
     """One digest of every stamp: when it matches the last sync, nothing needs comparing.
 
@@ -125,11 +97,32 @@ def _read_chunk(base: str, jobs: list[tuple[str, str]]) -> list[tuple[str, str, 
         try:
             with open(f"{base}/{path}", "rb") as handle:
                 raw = handle.read()
-        except OSError:
+        except FileNotFoundError:
+            continue  # removed meanwhile
+        except OSError as error:  # a finding, looked at again next time (never "absent")
+            done.append((path, "", problem_record(path, "unreadable", error)))
             continue
         digest = hashlib.blake2b(raw, digest_size=16).hexdigest()
         done.append((path, digest, None if digest == known_digest else read_record(raw, path)))
     return done
+
+
+def problem_record(path: str, code: str, error: OSError | Problem) -> dict[str, Any]:
+    """The record of a file the walk or the reader could not read: an error, nothing else."""
+    from fomo.kb.records import classify
+
+    if isinstance(error, Problem):
+        message, hint = error.message, error.hint
+    else:
+        message = f"file cannot be read: {error.strerror or error}"
+        hint = "give yourself read permission (chmod u+r) on the file"
+    record: dict[str, Any] = {"kind": classify(path), "meta": {}, "body": "", "lines": {}}
+    record["error"] = {"code": code, "message": message, "line": 1, "hint": hint}
+    if record["kind"] == "topic":
+        from fomo.kb.records import topic_place
+
+        record["id"], record["parent"] = topic_place(path, {})
+    return record
 
 
 def _read_all(base: str, jobs: list[tuple[str, str]]) -> Iterator[tuple[str, str, Any]]:
@@ -219,12 +212,27 @@ class Index:
     def __init__(self, kb: Path, db_path: Path | None = None) -> None:
         self.kb = kb
         self.db_path = db_path or index_path(kb)
+        self.in_memory = False  # True when the cache file could not be used
         self.db = self._open()
 
     def _open(self) -> sqlite3.Connection:
+        """The cache file; a corrupt one is discarded and rebuilt; when the cache cannot be
+        written at all (a full disk, a read-only home), an in-memory cache for this command."""
         try:
-            self.db_path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+            return self._open_file()
+        except sqlite3.DatabaseError:
+            try:
+                self._discard()
+                return self._open_file()
+            except (sqlite3.DatabaseError, OSError):
+                return self._memory()
+        except OSError:
+            return self._memory()
+
+    def _open_file(self) -> sqlite3.Connection:
+        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
+        try:
             db.execute("PRAGMA journal_mode=WAL")
             # A cache: WAL with synchronous=NORMAL stays consistent on a crash and skips an
             # fsync per commit (a lost last commit is re-read from the files next time).
@@ -241,16 +249,16 @@ class Index:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
                 self._create(db)
-            return db
-        except sqlite3.DatabaseError:
-            self._discard()
-            db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
-            self._create(db)
-            return db
-        except OSError:
-            db = sqlite3.connect(":memory:", isolation_level=None)
-            self._create(db)
-            return db
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _memory(self) -> sqlite3.Connection:
+        self.in_memory = True
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        self._create(db)
+        return db
 
     @staticmethod
     def _has_meta(db: sqlite3.Connection) -> bool:
@@ -277,11 +285,24 @@ class Index:
     # -- keeping it fresh -------------------------------------------------------------------
 
     def sync(self) -> SyncStats:
-        """Bring the cache up to date with the files on disk."""
-        on_disk, dirs = scan(self.kb)
-        fingerprint = _fingerprint(on_disk, dirs)
+        """Bring the cache up to date with the files on disk. When the cache file cannot be
+        written (SQLite's "database or disk is full", a read-only cache folder), this command
+        carries on with an in-memory cache: slower, never wrong, and never a traceback."""
+        try:
+            return self._sync()
+        except sqlite3.OperationalError:
+            if self.in_memory:
+                raise
+            with contextlib.suppress(sqlite3.Error):
+                self.db.close()
+            self.db = self._memory()
+            return self._sync()
+
+    def _sync(self) -> SyncStats:
+        on_disk, dirs, problems = scan(self.kb)
+        fingerprint = _fingerprint(on_disk, dirs) if not problems else ""
         row = self.db.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()
-        if row is not None and row[0] == fingerprint:
+        if fingerprint and row is not None and row[0] == fingerprint:
             return SyncStats(len(on_disk), 0, 0)
         previous, known_dirs = self._last_scan()
         stale = [p for p, stamp in on_disk.items() if previous.get(p) != stamp]
@@ -295,10 +316,21 @@ class Index:
         try:
             for path in removed:
                 self._forget(path)
-            jobs = [(path, known.get(path, "")) for path in stale]
+            jobs = [(path, known.get(path, "")) for path in stale if path not in problems]
             rows = _Rows()
             next_id = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM files").fetchone()[0]
-            for path, digest, record in _read_all(str(self.kb), jobs):
+            found = chain(
+                (
+                    (p, "", problem_record(p, problems[p].code, problems[p]))
+                    for p in stale
+                    if p in problems
+                ),
+                _read_all(str(self.kb), jobs),
+            )
+            for path, digest, record in found:
+                if not digest:  # unreadable: read again next time, whatever its stamp
+                    on_disk[path] = PROBLEM_STAMP
+                    fingerprint = ""
                 size, mtime = on_disk[path]
                 if record is None:
                     self.db.execute(
@@ -322,7 +354,8 @@ class Index:
             self._remember_scan(fingerprint, on_disk, dirs)
             self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            with contextlib.suppress(sqlite3.Error):  # the cause matters, not a failed rollback
+                self.db.execute("ROLLBACK")
             raise
         return SyncStats(len(on_disk), parsed, len(removed))
 
@@ -370,6 +403,10 @@ class Index:
     def records(self) -> Iterator[tuple[str, dict[str, Any]]]:
         for path, record in self.db.execute("SELECT path, record FROM files ORDER BY path"):
             yield path, json.loads(record)
+
+    def mtimes(self) -> dict[str, int]:
+        """Each file's modification time (ns): which of two colliding files came later."""
+        return dict(self.db.execute("SELECT path, mtime_ns FROM files"))
 
     def first_unreadable(self) -> tuple[str, dict[str, Any]] | None:
         """A file that could not be parsed at all, if any (by path order)."""

@@ -77,6 +77,8 @@ def read_record(raw: bytes, rel: str) -> dict[str, Any]:
         record["body"] = document.body
         record["lines"] = document.key_lines
         record["body_line"] = document.body_line
+        if document.repeated:
+            record["repeated"] = document.repeated
     if kind == "topic":
         record["id"], record["parent"] = topic_place(rel, record["meta"])
     return record

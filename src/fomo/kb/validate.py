@@ -17,7 +17,7 @@ from typing import Any
 from fomo.kb import schema
 from fomo.kb.load import Loaded, build
 from fomo.kb.location import MAP_DIR
-from fomo.kb.names import NAME_KINDS, name_key, record_names
+from fomo.kb.names import NAME_KINDS, make_id, name_key, record_names
 from fomo.kb.schema import EARLIEST_YEAR, INT_LIMIT, Field, is_date, is_int, is_month
 from fomo.kb.urls import is_web_url
 from fomo.model import REFERENCE_KINDS, KnowledgeBase
@@ -29,6 +29,8 @@ TOPIC_KEYS = schema.order(schema.TOPIC)
 SESSION_KEYS = schema.order(schema.SESSION)
 PART_KEYS = schema.order(schema.PART)
 ARTICLE_KEYS = schema.order(schema.ARTICLE)
+# Of two files claiming one name, the one modified this much later (ns) is the newcomer blamed.
+NEWER_BY = 60 * 10**9
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -251,7 +253,7 @@ def _check_topic(report: _Report, path: str, record: dict[str, Any], this_year: 
             path,
             1,
             f"id '{record['id']}' is not lowercase kebab-case",
-            f"rename the file or folder to '{re.sub('[^a-z0-9]+', '-', record['id'].lower())}'",
+            f"rename the file or folder to '{make_id(record['id'])}'",
         )
     _check_keys(report, path, meta, lines, TOPIC_KEYS)
     _check_fields(report, path, schema.TOPIC, meta, lambda key: line(key, 1), "")
@@ -329,8 +331,16 @@ def _check_topic(report: _Report, path: str, record: dict[str, Any], this_year: 
 
 
 def _check_tree(
-    report: _Report, records: list[tuple[str, dict[str, Any]]], kb: KnowledgeBase, dirs: list[str]
+    report: _Report,
+    records: list[tuple[str, dict[str, Any]]],
+    kb: KnowledgeBase,
+    dirs: list[str],
+    broken: set[str],
+    mtimes: dict[str, int],
 ) -> None:
+    """Ids, names, relations, links, cycles and folders across the tree. Ids in `broken` are
+    topics whose files did not load: their own finding says so, and links to them are not
+    reported again (one broken file, one finding)."""
     by_id: dict[str, list[str]] = defaultdict(list)
     for path, record in records:
         by_id[record["id"]].append(path)
@@ -344,18 +354,19 @@ def _check_tree(
                 "ids are unique across the whole map: rename one of the files or folders",
             )
     lines_of = {path: record["lines"] for path, record in records}
-    claims: dict[str, list[tuple[int, str, str, str, str]]] = defaultdict(list)
+    claims: dict[str, list[tuple[int, int, str, str, str, str]]] = defaultdict(list)
     for path, record in records:
         for kind, name in record_names(record["id"], record["meta"]):
             key = name_key(name)
             if key and all(c[3] != record["id"] for c in claims[key]):
-                claims[key].append((NAME_KINDS.index(kind), kind, name, record["id"], path))
+                age = mtimes.get(path, 0) // NEWER_BY
+                claims[key].append((age, NAME_KINDS.index(kind), kind, name, record["id"], path))
     for contenders in claims.values():
         if len(contenders) < 2:
             continue
-        contenders.sort()
-        _, owner_kind, owner_name, owner_id, _ = contenders[0]
-        for _, kind, name, _topic_id, path in contenders[1:]:
+        contenders.sort()  # the older file keeps the name; then id before title before alias
+        _, _, owner_kind, owner_name, owner_id, _ = contenders[0]
+        for _, _, kind, name, _topic_id, path in contenders[1:]:
             lines = lines_of[path]
             at = report.line_of(path, name, lines.get("aliases", 1)) if kind == "alias" else 1
             at = lines.get("title", 1) if kind == "title" else at
@@ -371,7 +382,7 @@ def _check_tree(
         lines = lines_of[path]
         for key in ("builds_on", "alternative_to", "related", "also_under"):
             for target in getattr(topic, key):
-                if target in kb:
+                if target in kb or target in broken:
                     continue
                 close = difflib.get_close_matches(target, list(kb.topics), n=1, cutoff=0.75)
                 report.add(
@@ -393,9 +404,9 @@ def _check_tree(
                 "also_under lists other, secondary parents; drop this one",
             )
         record = bodies[path]
-        _check_links(report, path, record["body"], record.get("body_line", 1), kb)
+        _check_links(report, path, record["body"], record.get("body_line", 1), kb, broken)
     _check_cycles(report, kb, records)
-    have_index = {path.rsplit("/", 1)[0] for path, _ in records if path.endswith("/index.md")}
+    have_index = {p.rsplit("/", 1)[0] for p in mtimes if p.endswith("/index.md")}
     for folder in dirs:
         if folder.startswith(MAP_DIR) and folder not in have_index:
             report.add(
@@ -411,12 +422,19 @@ _LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|[^\[\]\n]*)?\]\]")
 _CODE = re.compile(r"^(```|~~~).*?^\1[^\n]*$|`[^`\n]*`", re.MULTILINE | re.DOTALL)
 
 
-def _check_links(report: _Report, path: str, body: str, first_line: int, kb: KnowledgeBase) -> None:
+def _check_links(
+    report: _Report,
+    path: str,
+    body: str,
+    first_line: int,
+    kb: KnowledgeBase,
+    broken: Iterable[str] = (),
+) -> None:
     """`[[id]]` links in a body must name topics (code blocks and spans are not links)."""
     text = _CODE.sub(lambda m: "\n" * m.group(0).count("\n"), body)
     for found in _LINK.finditer(text):
         target = found.group(1).strip()
-        if target in kb:
+        if target in kb or target in broken:
             continue
         close = difflib.get_close_matches(target, list(kb.topics), n=1, cutoff=0.75)
         report.add(
@@ -504,7 +522,7 @@ def _check_article(
     meta, lines = record["meta"], record["lines"]
     _check_keys(report, path, meta, lines, ARTICLE_KEYS)
     _check_fields(report, path, schema.ARTICLE, meta, lambda key: lines.get(key, 1), "")
-    _check_links(report, path, record["body"], record.get("body_line", 1), kb)
+    _check_links(report, path, record["body"], record.get("body_line", 1), kb, known)
     _check_ids_exist(report, path, 1, meta.get("topics"), kb, "article", known)
     from fomo.kb.articles import link_problems  # it imports kb.edit, which imports us
 
@@ -614,11 +632,22 @@ def check(loaded: Loaded, today: dt.date | None = None) -> list[Finding]:
             report.add(error["code"], path, error["line"], error["message"], error["hint"])
         elif record["kind"]:
             readable.append((path, record))
+    for path, record in readable:
+        for key, line in record.get("repeated", {}).items():
+            report.add(
+                "duplicate-key",
+                path,
+                line,
+                f"key '{key}' is written twice (first on line {record['lines'][key]}); "
+                "only the last one counts",
+                f"keep one '{key}:' line and merge the values into it",
+            )
     topic_records = [(p, r) for p, r in readable if r["kind"] == "topic"]
     for path, record in topic_records:
         _check_topic(report, path, record, this_year)
     kb = build(loaded.index, strict=False)
-    _check_tree(report, topic_records, kb, loaded.index.dirs())
-    known = {str(r.get("id")) for _, r in records if r.get("kind") == "topic"}
-    _check_sessions(report, readable, kb, loaded.root, known)
+    broken = {str(r["id"]) for _, r in records if r.get("error") and r.get("kind") == "topic"}
+    mtimes = loaded.index.mtimes()
+    _check_tree(report, topic_records, kb, loaded.index.dirs(), broken, mtimes)
+    _check_sessions(report, readable, kb, loaded.root, broken)
     return sorted(report.findings, key=lambda f: (f.file, f.line, f.code))

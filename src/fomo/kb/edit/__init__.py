@@ -37,6 +37,7 @@ from fomo.kb.edit.render import (
     insert_key,
     render_front_matter,
     rewrite_front_matter,
+    text_value,
 )
 
 __all__ = [
@@ -62,5 +63,6 @@ __all__ = [
     "render_front_matter",
     "review_topic",
     "rewrite_front_matter",
+    "text_value",
     "update_part",
 ]

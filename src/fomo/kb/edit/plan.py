@@ -13,7 +13,13 @@ from typing import Any
 
 from fomo.errors import FomoError
 from fomo.kb.edit.change import Change, FileWrite
-from fomo.kb.edit.render import flow_list, insert_key, render_front_matter, rewrite_front_matter
+from fomo.kb.edit.render import (
+    flow_list,
+    insert_key,
+    render_front_matter,
+    rewrite_front_matter,
+    text_value,
+)
 from fomo.kb.location import MAP_DIR
 from fomo.kb.names import make_id, name_key, name_table
 from fomo.kb.validate import ID_PATTERN, SESSION_KEYS, check_topic_record
@@ -221,7 +227,7 @@ def add_alias(root: Path, topic_id: str, name: str, *, kb: KnowledgeBase | None 
     def mutate(data: Any) -> None:
         aliases = data.get("aliases")
         if isinstance(aliases, list):
-            aliases.append(name)
+            aliases.append(text_value(name))
         elif isinstance(aliases, str):
             data["aliases"] = flow_list([aliases, name])
         else:

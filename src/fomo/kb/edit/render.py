@@ -87,11 +87,29 @@ def _safe_load(source: str) -> Any:
     return yaml.safe_load(source)
 
 
+def text_value(value: Any) -> Any:
+    """`value`, quoted when it is text that YAML 1.1 (PyYAML, which reads the map) would take
+    for something else: ruamel writes YAML 1.2 and leaves `on`, `yes` or `1e3` plain, which
+    would read back as True or a number."""
+    if not isinstance(value, str) or _resolves_to_str(value):
+        return value
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    return DoubleQuotedScalarString(value)
+
+
+def _resolves_to_str(value: str) -> bool:
+    import yaml
+
+    tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, value, (True, False))
+    return bool(tag == "tag:yaml.org,2002:str")
+
+
 def flow_list(items: Iterable[Any]) -> Any:
     """A YAML list written on one line: `[a, b]` (the map's house style for names)."""
     from ruamel.yaml.comments import CommentedSeq
 
-    seq = CommentedSeq(list(items))
+    seq = CommentedSeq([text_value(item) for item in items])
     seq.fa.set_flow_style()
     return seq
 
@@ -100,7 +118,7 @@ def flow_map(items: dict[str, Any]) -> Any:
     """A YAML mapping written on one line: `{title: ..., url: ...}`."""
     from ruamel.yaml.comments import CommentedMap
 
-    mapping = CommentedMap(items)
+    mapping = CommentedMap({key: text_value(value) for key, value in items.items()})
     mapping.fa.set_flow_style()
     return mapping
 
@@ -212,11 +230,11 @@ def render_front_matter(fields: dict[str, Any], body: str = "") -> str:
         if value is None:
             continue
         if isinstance(value, (list, tuple)):
-            items = [flow_map(v) if isinstance(v, dict) else v for v in value]
+            items = [flow_map(v) if isinstance(v, dict) else text_value(v) for v in value]
             value = items if any(isinstance(v, dict) for v in value) else flow_list(items)
         elif isinstance(value, dict):
             value = flow_map(value)
-        data[key] = value
+        data[key] = text_value(value)
     stream = io.StringIO()
     yaml = _yaml()
     yaml.representer.ignore_aliases = lambda _data: True  # `added` and `reviewed` share a date
