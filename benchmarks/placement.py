@@ -19,6 +19,9 @@
   new ones not known.
 
 --method lexical|semantic|both (default: both when the `semantic` extra is installed).
+--before REV measures the placement code of git revision REV side by side on the same loaded map
+(lexical): "already known" on left-out topics and paraphrases, off-topic titles (REV's
+`ingest` rule), throughput. Issue 12's anchor: `--before 96a019e`.
 --fit-known refits the "already known" model (KNOWN_WEIGHTS, KNOWN_BIAS, KNOWN_THRESHOLD) on
 the map itself (never on paraphrases.tsv): see fit_known.
 --fit refits the semantic method's feature weights (SEMANTIC_WEIGHTS in fomo/query/place.py):
@@ -209,6 +212,77 @@ def ingest_citations(kb, model) -> None:
         f"  cited found known as their topic {found / n:6.1%} (target 100%, ratio {found / n:.2f}); "
         f"new ones called known {false / max(len(made_up), 1):6.1%}"
     )
+
+
+def module_at(rev: str, path: str, name: str, replace: tuple[str, str] | None = None):
+    """A module as it was at git revision `rev` (for side-by-side anchors)."""
+    import subprocess
+    import types
+
+    source = subprocess.check_output(["git", "show", f"{rev}:{path}"], cwd=HERE.parent, text=True)
+    if replace:
+        source = source.replace(*replace)
+    module = types.ModuleType(name)
+    sys.modules[name] = module
+    exec(compile(source, f"{rev}:{path}", "exec"), module.__dict__)
+    return module
+
+
+def before_and_after(loaded, model, rev: str, items: int) -> None:
+    """The placement of `rev` against today's, on the same loaded map (lexical)."""
+    module_at(rev, "src/fomo/query/where.py", "fomo_before_where")
+    old = module_at(
+        rev,
+        "src/fomo/query/place.py",
+        "fomo_before_place",
+        ("from fomo.query.where import resolve", "from fomo_before_where import resolve"),
+    )
+    kb = loaded.kb
+    before = old.PlacementModel(kb)
+    leaves = leaves_of(kb)
+    pairs = [
+        (text.strip(), expected.strip())
+        for line in (HERE / "paraphrases.tsv").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+        for text, _, expected in [line.partition("\t")]
+    ]
+    titles = [
+        line.strip()
+        for line in (HERE / "offtopic.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    cues = old.tokens("llm llms language model transformer gpt prompt agent reasoning")
+
+    def old_unrelated(placed, text: str) -> bool:  # REV's ingest rule
+        weak = not placed.candidates or placed.candidates[0].score < 0.2
+        return placed.existing is None and weak and set(cues).isdisjoint(old.tokens(text))
+
+    print(f"\nbefore ({rev}) and after, lexical, on the same map of {len(kb)} topics")
+    for label, m, is_unrelated in (
+        ("before", before, old_unrelated),
+        ("after", model, lambda placed, text: placed.unrelated),
+    ):
+        false_known = sum(
+            m.place(t.title, t.essence, top=3, exclude={t.id}).existing is not None for t in leaves
+        )
+        recalled = sum(
+            getattr(m.place(text, top=3).existing, "id", None) == expected
+            for text, expected in pairs
+        )
+        off = [m.place(title, top=3) for title in titles]
+        unrelated = sum(is_unrelated(p, t) for p, t in zip(off, titles, strict=True))
+        known = sum(p.existing is not None for p in off)
+        queries = [(t.title, t.essence) for t in kb.topics.values()][:items]
+        started = time.perf_counter()
+        for title, essence in queries:
+            m.place(title, essence, top=5)
+        rate = len(queries) / (time.perf_counter() - started)
+        print(
+            f"  {label:6}: false 'already known' on left-out {false_known / len(leaves):6.1%}; "
+            f"paraphrases known right {recalled / len(pairs):6.1%}; off-topic unrelated "
+            f"{unrelated / len(titles):6.1%}, 'already known' {known / len(titles):6.1%}; "
+            f"{rate:.0f} items/s"
+        )
 
 
 def throughput(kb, model, method: str, items: int) -> None:
@@ -431,6 +505,7 @@ def main() -> int:
         "--fit-known", action="store_true", help="refit the 'already known' model (prints it)"
     )
     parser.add_argument("--items", type=int, default=2000, help="placements timed per method")
+    parser.add_argument("--before", metavar="REV", help="also measure REV's placement (anchor)")
     args = parser.parse_args()
     method = args.method or ("both" if semantic_available() else "lexical")
     methods = ["lexical", "semantic"] if method == "both" else [method]
@@ -456,6 +531,8 @@ def main() -> int:
     if args.fit_known:
         fit_known(kb, model)
         return 0
+    if args.before:
+        before_and_after(loaded, model, args.before, min(args.items, 500))
     for m in methods:
         leave_one_out(loaded, model, m, args.misses)
         duplicates(kb, model, m, args.misses)

@@ -31,6 +31,7 @@ NAMES = TableNames.of(
         topic("gpt-2", "GPT-2"),
         topic("gptq", "GPTQ"),
         topic("dpo", "Direct Preference Optimization", "DPO"),
+        topic("gshard", "GShard"),
     ]
 )
 
@@ -63,6 +64,7 @@ def test_each_tier_answers_with_its_kind(term: str, expected: str, kind: str) ->
         ("PaLM-E", "palm"),
         ("DeepSeekMoE", "deepseek"),
         ("C-Eval", None),
+        ("GSM-Hard", None),  # close letters, but two words against one: not a typo of GShard
     ],
 )
 def test_a_name_that_extends_another_is_never_answered(term: str, contained: str | None) -> None:

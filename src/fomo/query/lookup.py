@@ -8,9 +8,10 @@ Tiers, each tried only when the one before found nothing:
    ("Chinchilla" -> Chinchilla Scaling Laws, "R1-Zero" -> DeepSeek-R1 by its alias
    DeepSeek-R1-Zero), the last word possibly cut short; when several topics carry the words
    ("Codex") every one is listed and none is chosen;
-3. fuzzy (rapidfuzz over the keys): taken only for a misspelling that is a clear winner, never
-   for a name that extends or shortens another or changes its version (OLMoE is not OLMo,
-   C-Eval is not "Eval"): then the closest names are offered and nothing is answered.
+3. fuzzy (rapidfuzz over the keys): taken only for a misspelling that is a clear winner with
+   as many words as the name, never for a name that extends or shortens another or changes its
+   version (OLMoE is not OLMo, C-Eval is not "Eval", GSM-Hard is not GShard): then the closest
+   names are offered and nothing is answered.
 
 Hints rank names by a similarity that prefers a shared start and shared whole words ("GPT" ->
 GPT-2 before GPTQ).
@@ -323,7 +324,8 @@ def _fuzzy(source: NameSource, term: str, key: str) -> Match:
         runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
         clear = score - runner_up >= FUZZY_MARGIN
         own = names.by_topic.get(name.topic_id, [])
-        if score >= FUZZY_ACCEPT and clear and not any(variant(key, k) for k in own):
+        same_shape = len(words(term)) == len(name.words)  # "GSM-Hard" is not a typo of GShard
+        if score >= FUZZY_ACCEPT and clear and same_shape and not any(variant(key, k) for k in own):
             return Match(name.topic_id, "fuzzy", score, name.text)
     close = hints(source, term)
     text_hits = getattr(source, "text_hits", None)
