@@ -237,13 +237,15 @@ def test_non_ascii_names_with_spaces_link_to_the_files_written(tmp_path: Path) -
     build_site(kb, out, search=True, base_url="https://example.org/")
     page = out / "articles/01-training/café notes.html"
     assert page.is_file()
-    assert 'href="../articles/01-training/caf%C3%A9%20notes.html"' in (
-        out / "topics/dpo.html"
-    ).read_text()
+    assert (
+        'href="../articles/01-training/caf%C3%A9%20notes.html"'
+        in (out / "topics/dpo.html").read_text()
+    )
     assert "Café à la carte, naïve “tokens”" in (out / "topics/cafe.html").read_text()
-    assert "https://example.org/articles/01-training/caf%C3%A9%20notes.html" in (
-        out / "sitemap.xml"
-    ).read_text()
+    assert (
+        "https://example.org/articles/01-training/caf%C3%A9%20notes.html"
+        in (out / "sitemap.xml").read_text()
+    )
     assert not broken_links(out)
 
 
@@ -346,6 +348,23 @@ def test_parallel_build_writes_the_same_site(tmp_path: Path) -> None:
     assert touched_two == touched_one
     assert "articles/01-training/dpo-article.html" in touched_two
     assert files(tmp_path / "one") == files(tmp_path / "two")
+
+
+def test_a_topic_page_linking_a_missing_topic_is_redrawn_when_it_appears(tmp_path: Path) -> None:
+    files = dict(SITE_KB)
+    files["map/basics/tokenization.md"] = (
+        topic_file("Tokenization", "Splitting text into tokens.", aliases="[tokenizer]")
+        + "Compare [[bpe]].\n"
+    )
+    kb = write_kb(tmp_path / "kb", files)
+    builder = SiteBuilder(kb, tmp_path / "out", search=False)
+    builder.build()
+    assert 'topic-link missing">bpe<' in (tmp_path / "out/topics/tokenization.html").read_text()
+    (kb / "map/basics/bpe.md").write_text(topic_file("Byte-Pair Encoding", "Merges pairs."))
+    _, touched = builder.update()
+    assert "topics/tokenization.html" in touched
+    page = (tmp_path / "out/topics/tokenization.html").read_text()
+    assert 'href="../topics/bpe.html">Byte-Pair Encoding<' in page
 
 
 def test_a_page_that_links_a_topic_only_in_its_text_is_redrawn(tmp_path: Path) -> None:

@@ -104,7 +104,7 @@ class SiteBuilder:
                 hint="choose an empty or new folder with --out, or delete that folder first",
             )
 
-    def _renderer(self, data: SiteData) -> Renderer:
+    def _renderer(self, data: SiteData, changed: set[str] | None = None) -> Renderer:
         nav = [
             (kind.nav, page.output.url)
             for kind in kinds()
@@ -120,7 +120,7 @@ class SiteBuilder:
                 has_mermaid_js=mermaid_js() is not None,
             )
         else:
-            self.renderer.use(data)
+            self.renderer.use(data, changed)
             self.renderer.nav = nav
         return self.renderer
 
@@ -189,11 +189,12 @@ class SiteBuilder:
         old = self.data
         new = self._load()
         self.data = new
-        jobs, gone = incremental.to_render(kinds(), old, new, self._pages)
+        edit = incremental.changed(old, new)
+        jobs, gone = incremental.to_render(kinds(), old, new, self._pages, edit)
         for path in gone:
             self.writer.remove(path)
             del self._pages[path]
-        done = render_all(self._renderer(new), self.writer, jobs, 1)
+        done = render_all(self._renderer(new, edit), self.writer, jobs, 1)
         self._remember(jobs, done)
         touched = {item.path for item in done if item.written}
         result = BuildResult(

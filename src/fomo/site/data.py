@@ -26,6 +26,8 @@ class SiteData:
     articles_of: dict[str, list[Article]] = field(default_factory=dict)
     article_by_path: dict[str, Article] = field(default_factory=dict)
     root: Path | None = None  # the knowledge base's folder (articles' images and notebooks)
+    child_ids: dict[str | None, list[str]] = field(default_factory=dict)
+    _near: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def of(cls, kb: KnowledgeBase, config: SiteConfig, root: Path | None = None) -> SiteData:
@@ -42,8 +44,9 @@ class SiteData:
                 if branch not in branch_position:
                     branch_position[branch] = len(branch_position)
                 data.colour[topic_id] = config.colour_for(branch, branch_position[branch])
-            for child in reversed(kb.children(topic_id)):
-                stack.append((child.id, path))
+            children = [child.id for child in kb.children(topic_id)]
+            data.child_ids[topic_id] = children
+            stack.extend((child, path) for child in reversed(children))
         incoming: dict[str, list[tuple[str, str]]] = defaultdict(list)
         for topic in data.order:
             for kind, target in topic.relations():
@@ -62,6 +65,22 @@ class SiteData:
                 articles_of[topic_id].append(article)
         data.articles_of = dict(articles_of)
         return data
+
+    def near(self, topic_id: str) -> frozenset[str]:
+        """The topics whose title or place the page of `topic_id` shows: its path, its family,
+        its children, its relations both ways and its other parents. Cached per build, since an
+        incremental rebuild asks for every topic, and the next one asks again of this data."""
+        found = self._near.get(topic_id)
+        if found is None:
+            topic = self.kb.topics[topic_id]
+            ids = set(self.path_ids.get(topic_id, (topic_id,)))
+            ids.update(self.child_ids.get(topic.parent, ()) if topic.parent else ())
+            ids.update(self.child_ids.get(topic_id, ()))
+            ids.update(target for _, target in topic.relations())
+            ids.update(source for _, source in self.incoming.get(topic_id, ()))
+            ids.update(topic.also_under)
+            found = self._near[topic_id] = frozenset(ids)
+        return found
 
     def title(self, topic_id: str) -> str | None:
         topic = self.kb.topics.get(topic_id)

@@ -37,12 +37,13 @@ def to_render(
     old: SiteData,
     new: SiteData,
     before: Mapping[str, tuple[str, Page, frozenset[str]]],
+    edit: set[str] | None,
 ) -> tuple[list[tuple[PageKind, Page]], set[str]]:
-    """(the pages to render, the paths of pages that no longer exist).
+    """(the pages to render, the paths of pages that no longer exist), after the change
+    `edit` (see `changed`).
 
     `before` holds, per path of the previous build, its kind's name, its page and the topics
     its Markdown linked to."""
-    edit = changed(old, new)
     jobs: list[tuple[PageKind, Page]] = []
     present: set[str] = set()
     for kind in kinds:

@@ -74,7 +74,7 @@ class Rendered:
     html: str
     toc: list[tuple[int, str, str]] = field(default_factory=list)  # (level, anchor, text)
     mermaid: bool = False
-    topic_links: set[str] = field(default_factory=set)
+    topic_links: set[str] = field(default_factory=set)  # [[ids]] it names, found or not
     title: str | None = None  # the leading H1, taken out of the body (articles)
 
 
@@ -328,9 +328,9 @@ class MarkdownRenderer:
         topic_id, label = meta["id"], meta["label"]
         resolve = env.get("resolve")
         title = resolve(topic_id) if resolve else None
+        env["ids"].add(topic_id)  # missing too: the page changes when the topic appears
         if title is None:
             return f'<span class="topic-link missing">{escape(label or topic_id)}</span>'
-        env["ids"].add(topic_id)
         href = f"{env.get('prefix', '')}topics/{quote(topic_id)}.html"
         return f'<a class="topic-link" href="{escape(href)}">{escape(label or title)}</a>'
 

@@ -74,11 +74,15 @@ class Renderer:
         self._links: set[str] = set()
         self._diagrams = False
 
-    def use(self, data: SiteData) -> None:
-        """Render from `data` from now on (a rebuild); Markdown is rendered afresh, since its
-        links show the titles of the old data."""
+    def use(self, data: SiteData, changed: set[str] | None = None) -> None:
+        """Render from `data` from now on (a rebuild). Markdown that links a `changed` topic
+        (all, when None) is rendered afresh, since its links show the old titles."""
         self.data = data
-        self._md_cache.clear()
+        if changed is None:
+            self._md_cache.clear()
+            return
+        for key in [k for k, r in self._md_cache.items() if not changed.isdisjoint(r.topic_links)]:
+            del self._md_cache[key]
 
     def prepare(self, names: list[str]) -> None:
         """Compile templates before forking, so that workers do not each compile them."""

@@ -108,20 +108,14 @@ def context(renderer: Renderer, page: Page) -> dict[str, Any]:
 
 
 def depends(data: SiteData, page: Page) -> Iterable[str]:
-    """The topics whose titles or places the page shows: its path, family, relations and
-    reading path."""
+    """The topics whose titles or places the page shows (`SiteData.near`, and its reading
+    path), and the sessions and articles when it lists some."""
     topic: Topic = page.item
-    kb = data.kb
-    found = set(data.path_ids.get(topic.id, [topic.id]))
-    if topic.parent in kb.topics:
-        found.update(t.id for t in kb.children(topic.parent))
-    found.update(t.id for t in kb.children(topic.id))
-    found.update(target for _, target in topic.relations())
-    found.update(source for _, source in data.incoming.get(topic.id, []))
-    found.update(topic.also_under)
-    found.update(t.id for t in reading_path(data, topic))
+    found = data.near(topic.id)
+    if topic.builds_on:
+        found = found.union(t.id for t in reading_path(data, topic))
     if topic.id in data.coverage or topic.id in data.articles_of:
-        found.update((SESSIONS, ARTICLES))
+        found = found | {SESSIONS, ARTICLES}
     return found
 
 
