@@ -12,27 +12,36 @@ How to add a page kind (one registration):
    alphabetical order, when the registry is first used), or add to an existing one.
 2. Register the kind::
 
+       import json
+
        from fomo.site.links import Output
        from fomo.site.pages import Page, PageKind, register
 
-       def _pages(data):                       # data: fomo.site.data.SiteData
-           for topic in data.order:
-               yield Page(Output(f"api/topics/{topic.id}.json", ...), topic)
+       def pages(data):                        # data: fomo.site.data.SiteData
+           for topic in data.order:            # one page per topic, in map order
+               yield Page(Output.at(f"api/topics/{topic.id}.json"), topic)
 
-       def _text(renderer, page):              # renderer: fomo.site.renderer.Renderer
-           return renderer.json(...)
+       def text(renderer, page):               # renderer: fomo.site.renderer.Renderer
+           topic = page.item
+           return json.dumps({"id": topic.id, "path": renderer.data.path_ids[topic.id]})
 
-       register(PageKind("api-topic", _pages, text=_text,
-                         depends=lambda data, page: {page.item.id}, parallel=True))
+       register(PageKind("api-topic", pages, text=text,
+                         depends=lambda data, page: data.near(page.item.id), parallel=True))
 
-   `template="x.html"` with `context=lambda renderer, page: {...}` renders a Jinja template
-   (it gets `page` with `root`, `config`, `nav` and the globals `topic_href`, `session_href`,
-   `article_href`). `depends=None` (the default) re-renders the kind's pages on every rebuild,
-   which is right for listings; `depends` returns the topic ids (and "@sessions", "@articles")
-   whose change can alter the page. `parallel=True` for kinds with a page per topic, session or
-   article, so that big builds render them in worker processes.
-3. Test it through a build (tests/site/): the golden hash test will tell you it changed; update
-   the pinned hash on purpose with `python -m tests.site.test_golden`.
+   `Output(path, url)`: `path` is the file under the output folder (Unicode, `/`), `url` the
+   link to it from the site's root (percent-encoded); `Output.at(path)` encodes the path.
+   `text` returns the file's text (or bytes, for a copied file); for HTML, give
+   `template="x.html"` and `context=lambda renderer, page: {...}` instead: the template gets
+   `page` (`page.root` to prefix links, `page.config`, `page.nav`) and the globals
+   `topic_href`, `session_href`, `article_href`; Markdown goes through `renderer.markdown(text,
+   prefix)`, which records the topics it links for rebuilds. `depends=None` (the default)
+   re-renders the kind's pages on every rebuild, right for listings; otherwise it returns the
+   topic ids (and "@sessions", "@articles") whose change can alter the page. `sitemap=True`
+   lists its pages in sitemap.xml; `nav="Label"` puts its (first) page in `page.nav`;
+   `parallel=True` for a page per topic, session or article (big builds render those in
+   worker processes). Two kinds writing one path fail the build.
+3. Test it through a build (tests/site/test_pages.py shows one); the golden build test then
+   fails on purpose: pin the new hash printed by `.venv/bin/python -m tests.site.test_golden`.
 """
 
 from __future__ import annotations
