@@ -102,3 +102,9 @@ def test_left_out_topics_are_not_found() -> None:
 def test_a_huge_term_is_a_usage_error() -> None:
     with pytest.raises(FomoError, match="at most"):
         resolve(NAMES, "x" * (MAX_TERM + 1))
+
+
+def test_a_name_with_its_expansion_in_parentheses() -> None:
+    assert resolve(NAMES, "DPO (Direct Preference Optimization)").topic_id == "dpo"
+    with pytest.raises(NoAnswer):
+        resolve(NAMES, "DPO (OLMo)")  # the parts disagree: no answer

@@ -3,7 +3,8 @@
 Tiers, each tried only when the one before found nothing:
 
 1. exact: the term's name key (`fomo.kb.names.name_key`: case, punctuation, hyphens, British
-   spelling and plurals do not matter) is a topic's id, title or alias;
+   spelling and plurals do not matter) is a topic's id, title or alias; "Name (Expansion)"
+   counts when its parts name the same one topic;
 2. partial: the term's words are a run of whole words of exactly one topic's title or alias
    ("Chinchilla" -> Chinchilla Scaling Laws, "R1-Zero" -> DeepSeek-R1 by its alias
    DeepSeek-R1-Zero), the last word possibly cut short; when several topics carry the words
@@ -36,6 +37,7 @@ HINT_MIN = 75.0  # hints at least this similar are offered
 MAX_LISTED = 12  # candidates listed for an ambiguous name
 
 _WORD = re.compile(r"[^\W_]+")
+_PARENTHESES = re.compile(r"\s*([^()]+?)\s*\(([^()]+)\)\s*")
 
 
 @dataclass
@@ -299,6 +301,11 @@ def resolve(where: object, term: str) -> Match:
         return Match(exact[0][0], exact[0][1], name=term)
     if exact:
         raise NoAnswer(term, [(tid, source.title(tid)) for tid, _ in exact], "ambiguous")
+    both = _PARENTHESES.fullmatch(term)
+    if both:  # "ARC (AI2 Reasoning Challenge)": a name and its expansion that agree
+        found_ids = {found for part in both.groups() for found, _ in source.exact(name_key(part))}
+        if len(found_ids) == 1:
+            return Match(found_ids.pop(), "alias", name=term)
     found = partial(source, term)
     if len(found) == 1:
         tid, name = found[0]
