@@ -108,3 +108,11 @@ def test_a_name_with_its_expansion_in_parentheses() -> None:
     assert resolve(NAMES, "DPO (Direct Preference Optimization)").topic_id == "dpo"
     with pytest.raises(NoAnswer):
         resolve(NAMES, "DPO (OLMo)")  # the parts disagree: no answer
+
+
+def test_a_symbol_the_key_drops_still_tells_names_apart() -> None:
+    names = TableNames.of([topic("lora", "LoRA"), topic("lora-plus", "LoRA+ (LoRA Plus)")])
+    assert resolve(names, "LoRA+").topic_id == "lora-plus"
+    assert resolve(names, "LoRA").topic_id == "lora"
+    with pytest.raises(NoAnswer):
+        resolve(names, "QuIP#")

@@ -37,6 +37,7 @@ HINT_MIN = 75.0  # hints at least this similar are offered
 MAX_LISTED = 12  # candidates listed for an ambiguous name
 
 _WORD = re.compile(r"[^\W_]+")
+_SYMBOL = re.compile(r"[^\W_][+#]")
 _PARENTHESES = re.compile(r"\s*([^()]+?)\s*\(([^()]+)\)\s*")
 
 
@@ -296,6 +297,8 @@ def resolve(where: object, term: str) -> Match:
             hint="give a name, e.g. fomo where dpo",
         )
     source = source_of(where)
+    if _SYMBOL.search(term):  # "LoRA+", "QuIP#": the key drops the symbol that makes the name
+        return _with_symbol(source, term)
     exact = source.exact(key)
     if len(exact) == 1:
         return Match(exact[0][0], exact[0][1], name=term)
@@ -314,6 +317,22 @@ def resolve(where: object, term: str) -> Match:
         listed = sorted(found, key=lambda item: source.title(item[0]).lower())[:MAX_LISTED]
         raise NoAnswer(term, [(tid, source.title(tid)) for tid, _ in listed], "ambiguous")
     return _fuzzy(source, term, key)
+
+
+def _with_symbol(source: NameSource, term: str) -> Match:
+    """A name whose symbol the key would drop: only a name written with it answers."""
+    pattern = re.compile(r"(?<![^\W_])" + re.escape(term.strip()) + r"(?![^\W_])", re.IGNORECASE)
+    found = {n.topic_id: n for n in source.names().rows if pattern.search(n.text)}
+    exact = {n.topic_id: n for n in found.values() if n.key == name_key(term)}
+    pick = exact or found
+    if len(pick) == 1:
+        name = next(iter(pick.values()))
+        how = name.how if name.key == name_key(term) else "partial"
+        return Match(name.topic_id, how, name=name.text)
+    if pick:
+        listed = sorted(pick, key=lambda tid: source.title(tid).lower())[:MAX_LISTED]
+        raise NoAnswer(term, [(tid, source.title(tid)) for tid in listed], "ambiguous")
+    raise NoAnswer(term, hints(source, term), "closest")
 
 
 def _fuzzy(source: NameSource, term: str, key: str) -> Match:
