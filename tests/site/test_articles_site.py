@@ -200,3 +200,28 @@ def test_browser_mermaid_br_copy_button_and_no_script(browser: object, imported_
     assert not dialogs
     assert page.evaluate("typeof window.alert") == "function"  # nothing replaced or ran it
     context.close()
+
+
+SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script>'
+    b'<circle r="4"/></svg>'
+)
+
+
+def test_svg_is_copied_clean_and_pages_or_scripts_never(tmp_path: Path) -> None:
+    files = dict(STARTER)
+    files["sessions/01-training/01-figures.md"] = (
+        "---\ntitle: Figures\n---\n![d](d.svg) [raw](page.html) [s](tool.js) [ok](notes.txt)\n"
+    )
+    kb = write_kb(tmp_path / "kb", files)
+    (kb / "sessions/01-training/d.svg").write_bytes(SVG)
+    for name in ("page.html", "tool.js", "notes.txt"):
+        (kb / "sessions/01-training" / name).write_text("<script>alert(3)</script>")
+    out = tmp_path / "out"
+    assert main(["build", "--kb", str(kb), "--out", str(out), "--no-search"]) == 0
+    copied = out / "files/sessions/01-training"
+    svg = (copied / "d.svg").read_bytes()
+    assert b"<circle" in svg and b"script" not in svg and b"onload" not in svg
+    assert (copied / "notes.txt").is_file()
+    assert not (copied / "page.html").exists() and not (copied / "tool.js").exists()
+    assert main(["check", "--kb", str(kb)]) == 1

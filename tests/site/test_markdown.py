@@ -193,3 +193,20 @@ def test_local_links_go_through_the_rewriter_with_their_lines() -> None:
 def test_mermaid_keeps_the_source_with_br_labels() -> None:
     out = ARTICLE_R.render("```mermaid\ngraph LR\n  A[one<br>two] --> B\n```\n")
     assert out.mermaid and "A[one&lt;br&gt;two] --&gt; B" in out.html
+
+
+def test_clean_svg_drops_scripts_handlers_and_bad_links() -> None:
+    from fomo.site.sanitize import clean_svg
+
+    svg = clean_svg(
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+        b' onload="alert(1)"><script>alert(2)</script><a xlink:href="javascript:alert(3)">'
+        b'<circle r="4" onclick="x"/></a><foreignObject><div>x</div></foreignObject>'
+        b'<use href="#c"/></svg>'
+    )
+    assert svg is not None
+    for bad in (b"alert", b"onload", b"onclick", b"script", b"foreignObject", b"javascript"):
+        assert bad not in svg
+    assert b"<circle" in svg and b'href="#c"' in svg
+    assert clean_svg(b'<!DOCTYPE x [<!ENTITY a "b">]><svg>&a;</svg>') is None  # entities
+    assert clean_svg(b"<html/>") is None and clean_svg(b"not xml") is None

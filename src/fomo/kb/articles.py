@@ -153,6 +153,8 @@ def notebook_articles(sessions: list[Session]) -> list[Article]:
 # Local links: the images, files and pages an article points at, for `fomo check` and the site
 
 PAGE_SUFFIXES = (".md", ".ipynb")
+# Files a browser would run if the site served them from its own origin: never copied.
+ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".js", ".mjs", ".xml", ".xsl")
 _HTML_URL = re.compile(r"""\b(src|href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
 # A URL where Markdown or HTML puts one: `](url`, `]: url`, `src=`/`href=`. Cheaper than a parse,
@@ -337,6 +339,16 @@ def _judge(
                         "fix the path, or add the page (a topic, session or article)",
                     )
                 )
+        elif target.path.lower().endswith(ACTIVE_SUFFIXES):
+            problems.append(
+                (
+                    link,
+                    "unsafe-file",
+                    f"{what} '{link.url}' names a file the site will not publish "
+                    "(pages and scripts could run in the site's name)",
+                    "link a published copy by its http(s) URL, or convert it (e.g. to PDF)",
+                )
+            )
         elif not (root / target.path).is_file():
             problems.append(
                 (

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fomo.errors import FomoError
-from fomo.kb.articles import candidate_urls
+from fomo.kb.articles import ACTIVE_SUFFIXES, candidate_urls
 from fomo.kb.articles import resolve as resolve_link
 from fomo.model import Article, KnowledgeBase
 from fomo.site import notebook as notebooks
@@ -44,7 +44,7 @@ def local_file(root: Path, article_path: str, url: str) -> str | None:
     """The knowledge-base path of the existing file `url` names from the article (never one
     outside the knowledge base, through `..` or a link); None otherwise."""
     target = resolve_link(article_path, url)
-    if target is None:
+    if target is None or target.path.lower().endswith(ACTIVE_SUFFIXES):
         return None
     source = root / target.path
     try:

@@ -11,6 +11,7 @@ from fomo.site.links import Output
 from fomo.site.pages import Page, PageKind, register
 from fomo.site.prose import article_files
 from fomo.site.renderer import Renderer
+from fomo.site.sanitize import clean_svg
 
 
 def pages(data: SiteData) -> Iterator[Page]:
@@ -19,12 +20,16 @@ def pages(data: SiteData) -> Iterator[Page]:
 
 
 def content(renderer: Renderer, page: Page) -> bytes:
+    """The file's bytes; an SVG cleaned of scripts (empty when it is not well-formed), since
+    the site serves it from its own origin and a reader may open it on its own."""
     source = page.item
-    if isinstance(source, bytes):
-        return source
-    root = renderer.data.root
-    assert root is not None  # article_files lists nothing without it
-    return (root / source).read_bytes()
+    if not isinstance(source, bytes):
+        root = renderer.data.root
+        assert root is not None  # article_files lists nothing without it
+        source = (root / source).read_bytes()
+    if page.output.path.lower().endswith(".svg"):
+        return clean_svg(source) or b""
+    return source
 
 
 register(PageKind("article-file", pages, text=content))
