@@ -131,14 +131,20 @@ def test_leading_h1_is_taken_out_as_the_title() -> None:
 def test_heading_ids_follow_mkdocs_toc() -> None:
     out = render(
         "## 🚀 Launch plan\n\n## [Linked](https://a.org) `code` part\n\n## Launch plan\n\n"
-        "##### Deep one\n\n## !!!\n"
+        "##### Deep one\n\n## !!!\n\n## :material-school: Study at 10:30\n"
     )
     assert '<h2 id="launch-plan">' in out.html
     assert '<h2 id="linked-code-part">' in out.html
     assert '<h2 id="launch-plan_1">' in out.html
     assert '<h5 id="deep-one">' in out.html  # every level gets an id, as in MkDocs
     assert '<h2 id="_1">' in out.html  # an empty slug, as toc makes it
-    assert [a for _, a, _ in out.toc] == ["launch-plan", "linked-code-part", "launch-plan_1", "_1"]
+    assert '<h2 id="study-at-1030">' in out.html  # an icon shortcode has no text
+    assert [a for _, a, _ in out.toc][:4] == [
+        "launch-plan",
+        "linked-code-part",
+        "launch-plan_1",
+        "_1",
+    ]
 
 
 def test_toc_levels_follow_toc_depth() -> None:

@@ -1,7 +1,8 @@
 """Heading ids exactly as MkDocs makes them, so deep links into an imported site keep working.
 
 MkDocs (and Material) give headings ids with Python-Markdown's `toc` extension: the heading's
-text (link text and code included, tags dropped), folded to ASCII (so emoji vanish), stripped of
+text (link text and code included, tags and emoji shortcodes dropped: Material draws those as
+icons), folded to ASCII (so emoji vanish), stripped of
 punctuation, lowercased, runs of spaces and hyphens joined by one `-`; a repeated id gets `_1`,
 `_2`, ... . mdit-py-plugins' anchors plugin slugs differently (it keeps a leading `-` where an
 emoji was, and skips levels), hence this small core rule rather than that plugin. Importing
@@ -20,6 +21,8 @@ from markdown_it.token import Token
 _STRIP = re.compile(r"[^\w\s-]")
 _JOIN = re.compile(r"[-\s]+")
 _COUNTED = re.compile(r"^(.*)_([0-9]+)$")
+# `:rocket:`, `:material-school:`: pymdownx.emoji turns these into icons, which have no text
+_SHORTCODE = re.compile(r":[a-z][a-z0-9_+-]*:")
 
 
 def slugify(text: str, separator: str = "-") -> str:
@@ -57,7 +60,7 @@ def anchors_rule(state: StateCore) -> None:
         if token.type != "heading_open" or token.attrGet("id"):
             continue
         text = heading_text(tokens[position + 1])
-        anchor = unique(slugify(text), used)
+        anchor = unique(slugify(_SHORTCODE.sub("", text)), used)
         token.attrSet("id", anchor)
         token.meta["text"] = text
         tokens[position + 2].meta["id"] = anchor  # heading_close: it writes the permalink
