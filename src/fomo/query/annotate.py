@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -41,25 +42,25 @@ MAX_NAME_WORDS = 12
 # How near (in characters) a weak mention needs a stronger one; see `find`.
 SUPPORT = 400
 
-WORD = re.compile(r"[^\W_]+")
-# Between two words of one name: spaces (at most one line break), hyphens, slashes, dots,
-# underscores, colons, plus signs and apostrophes.
-_GAP = re.compile(r"[ \t\u00a0]*\n?[ \t\u00a0]*|[ \t]?[-\u2010\u2011\u2013/._:+'’][ \t]?")
+# Words as the text is cut: letters, digits and underscores, so "cl100k_base" and "foo_DPO" are
+# one word each (a name's key drops the underscore, an identifier stays whole).
+WORD = re.compile(r"\w+")
+_SPLIT = re.compile(r"(\w+)")
+# Between two words of one name: spaces (at most one line break), or one hyphen, slash, dot,
+# colon, plus sign or apostrophe with a space either side at most.
+_GAP = re.compile(r"[ \t\u00a0]*\n?[ \t\u00a0]*|[ \t]?[-\u2010\u2011\u2013/.:+'’][ \t]?")
+# Code and links, found in one pass (each alternative starts at a rare character, so it is
+# quick); URLs, e-mail addresses and paths are judged per match instead (see `_in_address`).
 _PROTECTED = re.compile(
     r"```.*?(?:```|\Z)"
     r"|~~~.*?(?:~~~|\Z)"
     r"|`[^`\n]+`"
     r"|\[[^\]\n]*\]\([^)\n]*\)"
-    r"|<(code|pre|kbd|samp|script|style)\b.*?(?:</\1\s*>|\Z)"
-    r"|\b(?:https?|ftp|file)://[^\s<>\"')\]]+"
-    r"|\bwww\.[^\s<>\"')\]]+"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|ai|dev|edu|gov|co|uk|de)/[^\s<>\"')\]]*",
+    r"|<(code|pre|kbd|samp|script|style)\b.*?(?:</\1\s*>|\Z)",
     re.S | re.I,
 )
-# What may stand right before or after a match that makes it part of something else.
-_GLUE_BEFORE = re.compile(r"[\w@#$\\][._\\]?$|[._\\]$")
-_GLUE_AFTER = re.compile(r"^(?:[._\\]\w|\w)")
+_SPACE = re.compile(r"\s")
+_PATH = re.compile(r"[(\"'\[<]*(?:www\.|\w[\w-]*(?:\.[\w-]+)+/)", re.I)
 _SENTENCE_END = set(".!?\n•*#>|")
 _OPENERS = set(" \t\"'“‘([{-–—")
 
@@ -121,11 +122,14 @@ def matchable_title(title: str) -> str:
 
 
 def names_of(topic: Topic) -> list[str]:
-    """Every name a reader may write for a topic: its title and its aliases."""
-    names = getattr(topic, "names", None)
-    if callable(names):
-        return list(names())
-    return [matchable_title(topic.title), *topic.aliases]
+    """Every name a reader may write for a topic (`Topic.names()`): its title without a
+    trailing qualifier, then its aliases. Ids are left out: "yi" or "dpo" in lowercase prose
+    are not the names "Yi" and "DPO"."""
+    return [
+        matchable_title(name) if how == "title" else name
+        for how, name in topic.names()
+        if how != "id"
+    ]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -174,7 +178,29 @@ class TermIndex:
     exact: dict[str, list[str]] = field(default_factory=dict)  # surface -> ids
     proper: dict[str, list[str]] = field(default_factory=dict)  # word key -> ids
     reach: dict[str, int] = field(default_factory=dict)  # first word key -> most words
+    prefixes: set[str] = field(default_factory=set)  # joined keys of a name's first words
     names: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # id -> (name, kind)
+    # per word as written: its key, and whether a name can start with it (filled as texts come)
+    word_keys: dict[str, str] = field(default_factory=dict)
+    starts: dict[str, int] = field(default_factory=dict)
+
+    def key(self, word: str) -> str:
+        key = self.word_keys.get(word)
+        if key is None:
+            key = self.word_keys[word] = word_key(word)
+        return key
+
+    def can_start(self, word: str) -> int:
+        """1: the word may be a whole name; 2: it may only begin a longer one; 0: neither."""
+        key = self.key(word)
+        if (
+            key in self.keys
+            or word in self.exact
+            or (word[-1:] == "s" and word[:-1] in self.exact)
+            or (key in self.proper and word[:1].isupper() and word[1:].islower())
+        ):
+            return 1
+        return 2 if key in self.prefixes else 0
 
     def add(self, name: str, topic_id: str, rank: int) -> None:
         name = name.strip()
@@ -196,6 +222,7 @@ class TermIndex:
             else:
                 table = self.keys
                 self.reach[keys[0]] = max(self.reach.get(keys[0], 0), len(words))
+                self.prefixes.update("".join(keys[:n]) for n in range(1, len(keys)))
         ids = table.setdefault(key, [])
         if topic_id not in ids:
             # the title's owner first: a topic titled X beats one that lists X as an alias
@@ -212,7 +239,11 @@ def build_index(kb: KnowledgeBase) -> TermIndex:
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _PROTECTED.finditer(text)]
+    return (
+        [m.span() for m in _PROTECTED.finditer(text)]
+        if "`" in text or "<" in text or ("](" in text) or "~~~" in text
+        else []
+    )
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -222,11 +253,28 @@ def _sentence_start(text: str, start: int) -> bool:
     return i < 0 or text[i] in _SENTENCE_END
 
 
-def _glued(text: str, start: int, end: int) -> bool:
-    """A match that is part of an identifier, path, handle or longer token."""
-    before = text[max(0, start - 2) : start]
+_PLAIN_BEFORE = set(" \t\n\r(\"'“‘[{*_")
+_PLAIN_AFTER = set(" \t\n\r,;!?)\"'”’]}*:")
+
+
+def _in_address(text: str, start: int, end: int) -> bool:
+    """Part of a URL, e-mail address, handle, path or identifier ("tiktoken.get_encoding")."""
+    before = text[start - 1] if start else " "
     after = text[end : end + 2]
-    return bool(before and _GLUE_BEFORE.search(before)) or bool(after and _GLUE_AFTER.match(after))
+    if before in _PLAIN_BEFORE and (
+        not after or after[0] in _PLAIN_AFTER or (after[0] == "." and after[1:] in ("", " ", "\n"))
+    ):
+        return False
+    left = start
+    while left > 0 and not text[left - 1].isspace():
+        left -= 1
+    space = _SPACE.search(text, end)
+    chunk = text[left : space.start() if space else len(text)]
+    if "://" in chunk or "@" in chunk or _PATH.match(chunk):
+        return True
+    if before in ("#", "$", "\\") or (before == "." and text[start - 2 : start - 1].isalnum()):
+        return True
+    return len(after) == 2 and after[0] in ".\\" and after[1].isalnum()
 
 
 def find(index: TermIndex, text: str) -> list[Mention]:
@@ -248,54 +296,67 @@ def find(index: TermIndex, text: str) -> list[Mention]:
     return kept
 
 
+@functools.lru_cache(maxsize=4096)
 def _weak(surface: str) -> bool:
     letters = sum(c.isalpha() for c in surface)
     return letters <= 3 or (surface.isupper() and is_ordinary(surface))
 
 
 def _scan(index: TermIndex, text: str) -> Iterator[tuple[Mention, bool]]:
-    words = [(m.start(), m.end()) for m in WORD.finditer(text)]
+    """Candidates, each with whether it is weak. The text is split once into words and the
+    separators between them (C speed); only words a name can start with are looked at."""
+    parts = _SPLIT.split(text)
+    ends = list(itertools.accumulate(map(len, parts)))
+    words = parts[1::2]
+    starts = index.starts
+    for word in set(words).difference(starts):
+        starts[word] = index.can_start(word)
     shields = _protected(text)
     shield = 0
-    keys: list[str | None] = [None] * len(words)
-    reach, exact, proper, table = index.reach, index.exact, index.proper, index.keys
-    i = 0
+    prefixes_or_names = index.prefixes | index.keys.keys()
+    reach, prefixes, exact, proper, table = (
+        index.reach,
+        index.prefixes,
+        index.exact,
+        index.proper,
+        index.keys,
+    )
     count = len(words)
-    while i < count:
-        start, end = words[i]
+    word_keys = index.word_keys
+    keys = [word_keys[word] for word in words]
+    keys.append("")
+    hits = [
+        i
+        for i, word in enumerate(words)
+        if (kind := starts[word]) == 1 or (kind == 2 and keys[i] + keys[i + 1] in prefixes_or_names)
+    ]
+    free = 0  # the first word not yet inside a match
+    for i in hits:
+        if i < free:
+            continue
+        start = ends[2 * i]
         while shield < len(shields) and shields[shield][1] <= start:
             shield += 1
         if shield < len(shields) and shields[shield][0] <= start:
-            i += 1
             continue
-        surface = text[start:end]
+        surface = words[i]
         key = keys[i]
-        if key is None:
-            key = keys[i] = word_key(surface)
-        found: tuple[int, list[str]] | None = None  # (last word index, ids)
+        found: tuple[int, list[str]] | None = None  # (last word, ids)
+        weak = False
         most = reach.get(key, 0)
         if most:
             joined = key
-            last = i
-            limit = min(count, i + most)
-            for j in range(i + 1, limit):
-                if not _GAP.fullmatch(text, words[j - 1][1], words[j][0]):
+            for j in range(i + 1, min(count, i + most)):
+                if joined not in prefixes or not _GAP.fullmatch(parts[2 * j]):
                     break
-                if shield < len(shields) and shields[shield][0] < words[j][1]:
-                    break
-                next_key = keys[j]
-                if next_key is None:
-                    next_key = keys[j] = word_key(text[words[j][0] : words[j][1]])
-                joined += next_key
+                joined += keys[j]
                 if joined in table:
-                    last = j
                     found = (j, table[joined])
             if found is None and key in table:
-                found = (last, table[key])
-        weak = False
+                found = (i, table[key])
         if found is None:
             ids = exact.get(surface)
-            if ids is None and surface.endswith("s"):
+            if ids is None and surface[-1:] == "s":
                 ids = exact.get(surface[:-1])
             if (
                 ids is None
@@ -308,14 +369,14 @@ def _scan(index: TermIndex, text: str) -> Iterator[tuple[Mention, bool]]:
             if ids is not None:
                 found = (i, ids)
                 weak = _weak(surface)
-        if found is not None:
-            last, ids = found
-            stop = words[last][1]
-            if not _glued(text, start, stop):
-                yield Mention(text[start:stop], start, stop, ids[0], tuple(ids)), weak
-                i = last + 1
-                continue
-        i += 1
+        if found is None:
+            continue
+        last, ids = found
+        stop = ends[2 * last + 1]
+        if _in_address(text, start, stop):
+            continue
+        yield Mention(text[start:stop], start, stop, ids[0], tuple(ids)), weak
+        free = last + 1
 
 
 def entry(kb: KnowledgeBase, topic_id: str) -> Entry:
