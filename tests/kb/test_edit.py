@@ -267,15 +267,19 @@ def test_failed_replace_leaves_the_old_file_and_no_temporary(
     before = tree_hash(starter_kb)
     change = edit.add_alias(starter_kb, "dpo", "Direct PO")
 
-    def broken(*args: object) -> None:
-        raise OSError("disk full")
+    real_replace = os.replace
+
+    def broken(source: str, target: str) -> None:
+        if Path(target).name == "dpo.md":
+            raise OSError("disk full")
+        real_replace(source, target)
 
     monkeypatch.setattr(os, "replace", broken)
     with pytest.raises(FomoError, match="disk full") as refused:
         edit.apply(change, starter_kb)
     assert refused.value.file == "map/training/preferences/dpo.md" and refused.value.hint
     assert tree_hash(starter_kb) == before
-    assert list(path.parent.glob(".fomo-*")) == []
+    assert list(path.parent.glob(".fomo-*")) == [] and list(starter_kb.glob(".fomo-*")) == []
 
 
 def test_failure_midway_through_a_change_undoes_the_earlier_steps(

@@ -49,21 +49,28 @@ def colour_diff(diff: str) -> str:
 
 
 def run_edit(args: argparse.Namespace, plan: Callable[[Path], Any]) -> int:
-    """Plan (under the lock, so the plan sees the latest tree), print, apply."""
-    from fomo.kb.edit import apply, locked
+    """Recover, plan (under the lock, so the plan sees the latest tree), print, apply. Every OS
+    failure (a full disk, a read-only folder, a permission) ends in the same clear message."""
+    from fomo.kb.edit import apply, locked, recover
+    from fomo.kb.edit.faults import os_error
 
     root = edit_root(args.kb)
-    with locked(root):
-        change = plan(root)
-        diff = change.diff()
-        sys.stdout.write(terminal_safe(colour_diff(diff)) + ("" if diff.endswith("\n") else "\n"))
-        sys.stdout.flush()
-        if not change.writes and not change.moves:
-            sys.stderr.write(f"{change.summary}\n")
-            return 0
-        if getattr(args, "dry_run", False):
-            sys.stderr.write(f"dry run: {change.summary}; nothing written\n")
-            return 0
-        apply(change, root)
+    try:
+        with locked(root):
+            recover(root)  # a killed earlier edit is rolled back before this one is planned
+            change = plan(root)
+            diff = change.diff()
+            out = terminal_safe(colour_diff(diff)) + ("" if diff.endswith("\n") else "\n")
+            sys.stdout.write(out)
+            sys.stdout.flush()
+            if not change.writes and not change.moves:
+                sys.stderr.write(f"{change.summary}\n")
+                return 0
+            if getattr(args, "dry_run", False):
+                sys.stderr.write(f"dry run: {change.summary}; nothing written\n")
+                return 0
+            apply(change, root)
+    except OSError as error:  # reading or planning: the same message as a failed write
+        raise os_error(error, root, undone=False) from None
     sys.stderr.write(f"done: {change.summary}\n")
     return 0

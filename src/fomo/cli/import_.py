@@ -35,24 +35,16 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from fomo.cli.editing import edit_root
-    from fomo.cli.style import paint, print_json, terminal_safe
-    from fomo.formats import read_file
+def _plan_and_write(args: argparse.Namespace, root: Any, tree: Any, warnings: list[str]) -> Any:
+    """Plan on the latest tree (a killed earlier edit rolled back first) and write, with no
+    other edit let in between."""
     from fomo.formats.importer import apply, plan_import
-    from fomo.formats.mkdocs import is_mkdocs_config
-    from fomo.kb.edit import locked
+    from fomo.kb.edit import locked, recover
     from fomo.kb.load import load
     from fomo.query.where import resolve
 
-    if is_mkdocs_config(args.file):  # a whole MkDocs project: sessions and articles
-        from fomo.cli.import_mkdocs import run as run_mkdocs
-
-        return run_mkdocs(args)
-    root = edit_root(args.kb)  # like the edit commands: never the map inside site-packages
-    warnings: list[str] = []
-    tree = read_file(args.file, warnings)
-    with locked(root):  # plan on the latest tree, and let no other edit in before the write
+    with locked(root):
+        recover(root)
         loaded = load(root)
         under = resolve(loaded.index, args.under).topic_id if args.under else None
         plan = plan_import(
@@ -66,6 +58,28 @@ def run(args: argparse.Namespace) -> int:
         )
         if not args.dry_run:
             apply(plan, loaded.root)
+    return plan
+
+
+def run(args: argparse.Namespace) -> int:
+    from fomo.cli.editing import edit_root
+    from fomo.cli.style import paint, print_json, terminal_safe
+    from fomo.formats import read_file
+    from fomo.formats.mkdocs import is_mkdocs_config
+    from fomo.kb.edit.faults import os_error
+
+    if is_mkdocs_config(args.file):  # a whole MkDocs project: sessions and articles
+        from fomo.cli.import_mkdocs import run as run_mkdocs
+
+        return run_mkdocs(args)
+    root = edit_root(args.kb)  # like the edit commands: never the map inside site-packages
+    warnings: list[str] = []
+    tree = read_file(args.file, warnings)
+    try:
+        plan = _plan_and_write(args, root, tree, warnings)
+    except OSError as error:  # the edit layer's one message for a full disk, a permission, ...
+        raise os_error(error, root, undone=False) from None
+
     for warning in plan.warnings:
         sys.stderr.write(terminal_safe(f"warning: {warning}") + "\n")
     if args.diff:

@@ -22,7 +22,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from fomo.kb.location import index_path
+from fomo.kb.location import JOURNAL, index_path
 from fomo.kb.names import name_key, record_names
 from fomo.kb.schema import LINK_KEYS, as_int
 from fomo.kb.walk import PROBLEM_STAMP, Problem, scan
@@ -480,7 +480,15 @@ class Index:
 
 
 def open_index(kb: Path) -> Index:
-    """An index brought up to date with the files of `kb`."""
+    """An index brought up to date with the files of `kb`, after rolling back an edit that a
+    killed process left half done (when the knowledge base can be written and no live edit
+    holds the lock)."""
+    if os.path.exists(kb / JOURNAL):
+        from fomo.errors import FomoError
+        from fomo.kb.edit import recover
+
+        with contextlib.suppress(FomoError):
+            recover(kb, wait=False)
     index = Index(kb)
     index.sync()
     return index

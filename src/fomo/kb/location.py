@@ -15,6 +15,7 @@ from fomo.errors import FomoError
 
 MAP_DIR = "map"
 SESSIONS_DIR = "sessions"
+JOURNAL = ".fomo-journal.json"  # an edit in progress (fomo.kb.edit.journal)
 
 
 def bundled_kb() -> Path:

@@ -5,7 +5,9 @@ The package follows the life of an edit, one module a step:
   and return a `Change`; a refused edit raises `FomoError` and touches nothing.
 - `render`: front matter written back byte for byte except the changed keys, and new files.
 - `lock`: the advisory lock that serialises edits on one knowledge base.
-- `apply`: preflight, renames (`git mv` in a work tree), atomic writes, undo on any failure.
+- `apply`: preflight, renames (`git mv` in a work tree), atomic writes, undo on any failure;
+  `journal` lets the next command roll back an edit whose process was killed (`recover`);
+  `files` holds the atomic write and the rename, `faults` the one message for OS errors.
 
 Typical use (the ingest writer and the importer use `create_topic` + `apply` the same way)::
 
@@ -16,8 +18,9 @@ Typical use (the ingest writer and the importer use `create_topic` + `apply` the
 
 from __future__ import annotations
 
-from fomo.kb.edit.apply import apply, atomic_write, in_git_work_tree
+from fomo.kb.edit.apply import apply, recover
 from fomo.kb.edit.change import Change, FileWrite, merge
+from fomo.kb.edit.files import atomic_write, in_git_work_tree
 from fomo.kb.edit.lock import LOCK_TIMEOUT, locked
 from fomo.kb.edit.plan import (
     add_alias,
@@ -60,6 +63,7 @@ __all__ = [
     "locked",
     "merge",
     "move_topic",
+    "recover",
     "render_front_matter",
     "review_topic",
     "rewrite_front_matter",

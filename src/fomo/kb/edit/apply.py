@@ -6,99 +6,15 @@ the whole batch."""
 from __future__ import annotations
 
 import contextlib
-import os
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from fomo.errors import FomoError
+from fomo.kb.edit import journal
 from fomo.kb.edit.change import Change
 from fomo.kb.edit.faults import os_error
-from fomo.kb.edit.lock import locked
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-def _temp_prefix(path: Path) -> str:
-    return f".fomo-{path.name}-"
-
-
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Readers see the old file or the new one, nothing between; no temporary file is left."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Temporaries left by a killed earlier run (we hold the lock: nobody else is writing).
-    for stale in path.parent.glob(_temp_prefix(path) + "*.tmp"):
-        stale.unlink(missing_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
-    try:
-        raw = data.encode("utf-8") if isinstance(data, str) else data
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(raw)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            shutil.copymode(path, temporary)
-        else:  # mkstemp makes 0600 files; a new file gets the usual mode under the umask
-            os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError) and error.filename is None:
-            error.filename = str(path)  # the file the user knows, not the temporary
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:  # pragma: no cover - platforms without directory handles
-        return
-    try:
-        os.fsync(fd)
-    except OSError:  # pragma: no cover
-        pass
-    finally:
-        os.close(fd)
-
-
-def in_git_work_tree(root: Path) -> bool:
-    try:
-        result = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-    except OSError:
-        return False
-    return result.returncode == 0 and result.stdout.strip() == "true"
-
-
-def _tracked(root: Path, rel: str) -> bool:
-    result = subprocess.run(
-        ["git", "-C", str(root), "ls-files", "--", rel], capture_output=True, text=True, check=False
-    )
-    return result.returncode == 0 and bool(result.stdout.strip())
-
-
-def _rename(root: Path, source: str, target: str, git: bool) -> None:
-    if git and _tracked(root, source):
-        result = subprocess.run(
-            ["git", "-C", str(root), "mv", "--", source, target],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode == 0:
-            return
-    os.rename(root / source, root / target)
+from fomo.kb.edit.files import atomic_write, fsync_dir, in_git_work_tree, rename
+from fomo.kb.edit.lock import LOCK_TIMEOUT, locked
 
 
 def _final_to_original(change: Change) -> dict[str, str]:
@@ -143,26 +59,53 @@ def _preflight(root: Path, change: Change) -> None:
                 raise stale
 
 
+def recover(root: Path, *, wait: bool = True) -> bool:
+    """Roll back an edit a killed process left half done (see `journal`), under the lock.
+
+    Every edit runs this first, and so does every command that opens the index (with
+    `wait=False`: when another process holds the lock its edit is alive, not interrupted).
+    True when something was rolled back."""
+    root = Path(root)
+    if not journal.pending(root):
+        return False
+    try:
+        with locked(root, timeout=LOCK_TIMEOUT if wait else 0.0):
+            return journal.rollback(root)
+    except OSError as error:
+        raise os_error(error, root, undone=False) from None
+
+
 def apply(changes: Change | Iterable[Change], root: Path) -> None:
     """Carry out planned changes under the lock; on any failure undo what was done (an OS
-    failure, such as a full disk, then raises `FomoError` naming the file and the fix)."""
+    failure, such as a full disk or a read-only folder, then raises `FomoError` naming the
+    file and the fix). A journal written first lets the next command roll back an edit whose
+    process was killed."""
     root = Path(root)
     batch = [changes] if isinstance(changes, Change) else list(changes)
     with locked(root):
+        recover(root)
         for change in batch:
             _preflight(root, change)
         git = any(c.moves for c in batch) and in_git_work_tree(root)
         undo: list[Callable[[], None]] = []
         try:
+            journal.write(root, batch)
             for change in batch:
                 _apply_one(root, change, git, undo)
         except BaseException as error:
+            undone = True
             for step in reversed(undo):
-                with contextlib.suppress(Exception):
+                try:
                     step()
+                except Exception:
+                    undone = False  # the journal stays: the next command finishes the undo
+            if undone:
+                with contextlib.suppress(OSError):
+                    journal.clear(root)
             if isinstance(error, OSError):
                 raise os_error(error, root) from None
             raise
+        journal.clear(root)
 
 
 def _apply_one(root: Path, change: Change, git: bool, undo: list[Callable[[], None]]) -> None:
@@ -173,8 +116,8 @@ def _apply_one(root: Path, change: Change, git: bool, undo: list[Callable[[], No
             undo.append(lambda f=folder: (root / f).rmdir())
     for source, target in change.moves:
         (root / target).parent.mkdir(parents=True, exist_ok=True)
-        _rename(root, source, target, git)
-        undo.append(lambda s=source, t=target: _rename(root, t, s, git))
+        rename(root, source, target, git)
+        undo.append(lambda s=source, t=target: rename(root, t, s, git))
     for write in change.writes:
         path = root / write.path
         if write.new is None:
@@ -196,4 +139,4 @@ def _apply_one(root: Path, change: Change, git: bool, undo: list[Callable[[], No
     for touched in {Path(w.path).parent for w in change.writes} | {
         Path(t).parent for _, t in change.moves
     }:
-        _fsync_dir(root / touched)
+        fsync_dir(root / touched)
