@@ -42,3 +42,27 @@ def test_a_broken_notebook_is_a_clear_error(tmp_path: Path) -> None:
     assert caught.value.file == "bad.ipynb" and "not a readable Jupyter notebook" in str(
         caught.value.message
     )
+
+
+def test_the_notebooks_metadata_gives_title_and_author(tmp_path: Path) -> None:
+    import nbformat
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    from fomo.model import Article
+    from fomo.site.prose import render_article
+
+    book = new_notebook(
+        metadata={"title": "From metadata", "authors": [{"name": "Ada"}, {"name": "Lin"}]}
+    )
+    book.cells = [new_markdown_cell("# In the cell\n\n![x](fig.png)")]
+    folder = tmp_path / "sessions" / "01-s"
+    folder.mkdir(parents=True)
+    nbformat.write(book, str(folder / "n.ipynb"))
+    (folder / "fig.png").write_bytes(b"\x89PNG")
+    article = Article(path="sessions/01-s/n.ipynb", title="Part title", body="")
+    body = render_article(
+        article, tmp_path, MarkdownRenderer(raw_html=True), pages={}, prefix="../../"
+    )
+    assert body.rendered.title == "From metadata" and body.author == "Ada, Lin"
+    assert body.copies == {"files/sessions/01-s/fig.png": "sessions/01-s/fig.png"}
+    assert 'src="../../files/sessions/01-s/fig.png"' in body.rendered.html

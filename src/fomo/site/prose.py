@@ -30,6 +30,7 @@ class ArticleBody:
     rendered: Rendered
     copies: dict[str, str] = field(default_factory=dict)  # site path -> knowledge-base path
     generated: dict[str, bytes] = field(default_factory=dict)  # site path -> bytes (outputs)
+    author: str | None = None  # a notebook's own authors (its metadata), when it names them
 
 
 def page_urls(kb: KnowledgeBase) -> dict[str, str]:
@@ -105,7 +106,7 @@ def render_article(
         book, markdown, write=write, prefix=prefix, resolve=resolve, links=rewrite
     )
     rendered.title = book.title or rendered.title
-    return ArticleBody(rendered, copies, generated)
+    return ArticleBody(rendered, copies, generated, ", ".join(book.authors) or None)
 
 
 _ARTICLES: MarkdownRenderer | None = None

@@ -25,10 +25,13 @@ def context(renderer: Renderer, page: Page) -> dict[str, Any]:
     data = renderer.data
     folder = article.path.split("/")[1]
     session = next((s for s in data.kb.sessions if s.folder == folder), None)
-    rendered = article_body(data, article).rendered  # raw HTML sanitized, links resolved
+    body = article_body(data, article)  # raw HTML sanitized, links resolved
+    rendered = body.rendered
     renderer.links_to(rendered.topic_links)
     if rendered.title:  # the body's own H1 is the title (printed once, by the template)
         article = replace(article, title=rendered.title)
+    if body.author and not article.author:  # a notebook's metadata names its authors
+        article = replace(article, author=body.author)
     if rendered.mermaid:
         renderer.uses_diagrams()
     edit = data.config.edit_url + quote(article.path) if data.config.edit_url else ""
