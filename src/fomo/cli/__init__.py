@@ -37,6 +37,7 @@ COMMANDS = (
     "build",
     "serve",
     "annotate",
+    "extension",
 )
 
 # Commands whose module name differs (`import` is a Python keyword).

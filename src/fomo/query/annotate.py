@@ -297,7 +297,8 @@ def find(index: TermIndex, text: str) -> list[Mention]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _weak(surface: str) -> bool:
+def is_weak(surface: str) -> bool:
+    """A short acronym ("ORM") or an all-caps English word ("PAIR"): see `find`."""
     letters = sum(c.isalpha() for c in surface)
     return letters <= 3 or (surface.isupper() and is_ordinary(surface))
 
@@ -368,7 +369,7 @@ def _scan(index: TermIndex, text: str) -> Iterator[tuple[Mention, bool]]:
                 ids = proper[key]
             if ids is not None:
                 found = (i, ids)
-                weak = _weak(surface)
+                weak = is_weak(surface)
         if found is None:
             continue
         last, ids = found
