@@ -8,6 +8,7 @@ from pathlib import Path
 from types import ModuleType
 
 from fomo.errors import FomoError
+from fomo.formats.safe import read_regular
 from fomo.formats.tree import Node
 
 # export name -> module; `markdown` is the outline module (a markmap-ready heading/list outline)
@@ -31,7 +32,7 @@ _BY_SUFFIX = {
     ".markdown": "markdown",
     ".json": "json",
 }
-MAX_INPUT = 256 * 1024 * 1024
+MAX_INPUT = 64 * 1024 * 1024  # bytes; real maps are a few megabytes
 
 
 def module(name: str) -> ModuleType:
@@ -68,20 +69,6 @@ def sniff(data: bytes, path: str) -> str:
 def read_file(path: str | Path, warnings: list[str] | None = None) -> Node:
     """The Node tree of a mind-map file, whatever its format."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_INPUT:
-            raise FomoError(
-                f"file is {size} bytes, past the {MAX_INPUT} a mind map could need",
-                file=str(path),
-                code="too-large",
-            )
-        data = path.read_bytes()
-    except OSError as error:
-        raise FomoError(
-            f"cannot read the file: {error.strerror}",
-            file=str(path),
-            hint="check the path",
-        ) from None
+    data = read_regular(path, MAX_INPUT)
     kind = sniff(data, str(path))
     return module(kind).read(data, str(path), warnings)

@@ -10,8 +10,8 @@ import re
 import xml.etree.ElementTree as ET
 
 from fomo.errors import FomoError
-from fomo.formats.safe import parse_xml, xml_safe
-from fomo.formats.tree import Link, Node, count, join_note, split_note
+from fomo.formats.safe import MAX_DEPTH, parse_xml, too_deep, xml_safe
+from fomo.formats.tree import Link, Node, count, join_note, split_note, web_links
 from fomo.kb.schema import RELATION_LABELS
 from fomo.kb.urls import is_web_url
 
@@ -32,8 +32,9 @@ def _node_id(xml_id: str) -> str:
 
 def _element(node: Node, fallback: str) -> ET.Element:
     element = ET.Element("node", TEXT=xml_safe(node.title), ID=_xml_id(node.id or fallback))
-    if node.links:
-        element.set("LINK", xml_safe(node.links[0].url))
+    links = web_links(node)
+    if links:
+        element.set("LINK", xml_safe(links[0].url))
     note = xml_safe(join_note(node.essence, node.note))
     if note:
         rich = ET.SubElement(element, "richcontent", TYPE="NOTE")
@@ -81,13 +82,15 @@ def read(data: bytes, file: str, warnings: list[str] | None = None) -> Node:
             code="wrong-kind",
         )
     root = Node(title="")
-    stack = [(first, root)]
+    stack = [(first, root, 0)]
     while stack:
-        element, node = stack.pop()
+        element, node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise too_deep(file)
         _fill(node, element)
         kids = element.findall("node")
         node.children = [Node(title="") for _ in kids]
-        stack.extend(zip(kids, node.children, strict=True))
+        stack.extend((k, n, depth + 1) for k, n in zip(kids, node.children, strict=True))
     return root
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from fomo.errors import FomoError
-from fomo.formats.safe import decode_text
-from fomo.formats.tree import Link, Node
+from fomo.formats.safe import MAX_DEPTH, decode_text, too_deep
+from fomo.formats.tree import Link, Node, web_links
 
 BINARY = False
 SUFFIXES = (".json",)
@@ -26,7 +26,7 @@ def _as_dict(node: Node) -> dict[str, Any]:
         "note": node.note,
         "aliases": list(node.aliases),
         "year": node.year,
-        "links": [{"url": link.url, "title": link.title} for link in node.links],
+        "links": [{"url": link.url, "title": link.title} for link in web_links(node)],
         "relations": [{"kind": kind, "target": target} for kind, target in node.relations],
         "children": [],
     }
@@ -60,8 +60,8 @@ def read(data: bytes, file: str, warnings: list[str] | None = None) -> Node:
             hint="check the file is a FOMO JSON export",
             code="bad-json",
         ) from None
-    except RecursionError:
-        raise _bad(file, "nested too deeply") from None
+    except RecursionError:  # the C decoder recurses per bracket: a map far past MAX_DEPTH
+        raise too_deep(file) from None
     if not isinstance(document, dict) or document.get("format") != "fomo-map":
         raise FomoError(
             'not a FOMO map export (no "format": "fomo-map")',
@@ -72,13 +72,16 @@ def read(data: bytes, file: str, warnings: list[str] | None = None) -> Node:
     if document.get("version") != 1:
         raise _bad(file, f"unsupported version {document.get('version')!r} (this FOMO reads 1)")
     root = Node(title="")
-    stack = [(document.get("root"), root, "root")]
+    stack = [(document.get("root"), root, "root", 0)]
     while stack:
-        data, node, where = stack.pop()
+        data, node, where, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise too_deep(file)
         children = _fill(node, data, where, file)
         node.children = [Node(title="") for _ in children]
         stack.extend(
-            (c, n, f"{where} > {node.title}") for c, n in zip(children, node.children, strict=True)
+            (c, n, f"{where} > {node.title}", depth + 1)
+            for c, n in zip(children, node.children, strict=True)
         )
     return root
 

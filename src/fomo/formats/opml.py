@@ -6,8 +6,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from fomo.errors import FomoError
-from fomo.formats.safe import parse_xml, xml_safe
-from fomo.formats.tree import Link, Node, display_title, join_note, split_note
+from fomo.formats.safe import MAX_DEPTH, parse_xml, too_deep, xml_safe
+from fomo.formats.tree import Link, Node, display_title, join_note, split_note, web_links
 from fomo.kb.urls import is_web_url
 
 BINARY = False
@@ -52,8 +52,9 @@ def write(root: Node) -> str:
         note = join_note(node.essence, node.note)
         if note:
             attrs += f" _note={_attr(note)}"
-        if node.links:
-            attrs += f' type="link" url={_attr(node.links[0].url)}'
+        links = web_links(node)
+        if links:
+            attrs += f' type="link" url={_attr(links[0].url)}'
         if not node.children:
             lines.append(f"{pad}<outline {attrs} />")
             continue
@@ -82,13 +83,15 @@ def read(data: bytes, file: str, warnings: list[str] | None = None) -> Node:
         root, kids = Node(title=""), None
         _fill(root, outlines[0])
         kids = outlines[0].findall("outline")
-    stack = [(root, kids)]
+    stack = [(root, kids, 1)]  # the depth of the children
     while stack:
-        node, elements = stack.pop()
+        node, elements, depth = stack.pop()
+        if elements and depth > MAX_DEPTH:
+            raise too_deep(file)
         node.children = [Node(title="") for _ in elements]
         for child, element in zip(node.children, elements, strict=True):
             _fill(child, element)
-            stack.append((child, element.findall("outline")))
+            stack.append((child, element.findall("outline"), depth + 1))
     return root
 
 

@@ -11,8 +11,8 @@ import re
 from typing import Any
 
 from fomo.errors import FomoError
-from fomo.formats.safe import decode_text
-from fomo.formats.tree import Link, Node, display_title, split_note
+from fomo.formats.safe import MAX_DEPTH, decode_text, too_deep
+from fomo.formats.tree import Link, Node, display_title, split_note, web_links
 from fomo.kb.urls import is_web_url
 
 BINARY = False
@@ -20,7 +20,15 @@ SUFFIXES = (".md", ".markdown")
 _SPECIAL = re.compile(r"([\\`*_\[\]<>&!|~#])")
 _LEADING_MARK = re.compile(r"^([-+=])")
 _LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
-MAX_NESTING = 400
+# markdown-it's nesting cap, in tokens (a list level takes two: the list and its item). Past it
+# markdown-it drops the rest of the document silently, so reaching it is an error here.
+MAX_NESTING = 2 * MAX_DEPTH + 20
+# Leading blanks and list/quote markers of one line: a list nested MAX_DEPTH levels needs about
+# two to five columns a level; far past that, refuse before markdown-it, which is pure Python and
+# spends seconds on a file of deep indentation (5,000 levels are 25 MB of spaces).
+_PREFIX = re.compile(r"^(?:[ \t]|[-+*>](?=[ \t])|\d{1,9}[.)](?=[ \t]))*", re.MULTILINE)
+MAX_PREFIX = 8 * MAX_DEPTH
+MAX_SIZE = 16 * 1024 * 1024  # bytes; an outline of the whole bundled map is well under 1 MB
 HEADER = "---\nmarkmap:\n  colorFreezeLevel: 2\n---\n\n"
 
 
@@ -33,11 +41,12 @@ def escape(text: str) -> str:
 
 def _label(node: Node) -> str:
     text = escape(display_title(node))
-    if not node.links:
+    links = web_links(node)
+    if not links:
         return text
     from mdurl import encode
 
-    url = encode(node.links[0].url).replace("<", "%3C").replace(">", "%3E")
+    url = encode(links[0].url).replace("<", "%3C").replace(">", "%3E")
     return f"[{text}](<{url}>)"
 
 
@@ -75,16 +84,30 @@ def _inline(token: Any) -> tuple[str, str]:
     return " ".join("".join(parts).split()), link
 
 
+def _refuse_deep_lines(text: str, file: str) -> None:
+    for match in _PREFIX.finditer(text):
+        if match.end() - match.start() > MAX_PREFIX:
+            raise too_deep(file, text.count("\n", 0, match.start()) + 1)
+
+
 def read(data: bytes, file: str, warnings: list[str] | None = None) -> Node:
-    try:
-        tokens = _parser().parse(decode_text(data, file))
-    except RecursionError:
+    text = decode_text(data, file)
+    _refuse_deep_lines(text, file)  # first: the likeliest reason for a huge outline
+    if len(data) > MAX_SIZE:
         raise FomoError(
-            "outline is nested too deeply to read",
+            f"outline is {len(data):,} bytes, past the limit of {MAX_SIZE:,}",
             file=file,
-            hint="flatten the outline below a few hundred levels",
-            code="too-deep",
-        ) from None
+            hint="split the outline into several files and import each under its branch",
+            code="too-large",
+        )
+    try:
+        tokens = _parser().parse(text)
+    except RecursionError:
+        raise too_deep(file) from None
+    deepest = max((token.level for token in tokens), default=0)
+    if deepest >= MAX_NESTING - 2:  # markdown-it stopped here and skipped the rest
+        line = next(t.map[0] + 1 for t in tokens if t.level == deepest and t.map)
+        raise too_deep(file, line)
     top = Node(title="")
     stack: list[tuple[int, Node]] = [(0, top)]  # (level, node); headings 1-6, lists below
     heading_level = 0
@@ -92,9 +115,11 @@ def read(data: bytes, file: str, warnings: list[str] | None = None) -> Node:
     notes: dict[int, list[str]] = {}
     pending: str | None = None  # "heading" or "item": the next inline is a title
 
-    def attach(level: int, title: str, link: str) -> Node:
+    def attach(level: int, title: str, link: str, line: int | None) -> Node:
         while stack[-1][0] >= level:
             stack.pop()
+        if len(stack) - 1 > MAX_DEPTH:  # the new node's depth below the root
+            raise too_deep(file, line)
         node = Node(title=title, links=[Link(link)] if link else [])
         stack[-1][1].children.append(node)
         stack.append((level, node))
@@ -111,10 +136,11 @@ def read(data: bytes, file: str, warnings: list[str] | None = None) -> Node:
             pending = "item"
         elif token.type == "inline":
             text, link = _inline(token)
+            line = token.map[0] + 1 if token.map else None
             if pending == "heading":
-                attach(heading_level, text, link)
+                attach(heading_level, text, link, line)
             elif pending == "item":
-                attach(heading_level + 6 + list_depth, text, link)
+                attach(heading_level + 6 + list_depth, text, link, line)
             elif text:
                 owner = stack[-1][1]
                 notes.setdefault(id(owner), []).append(text)

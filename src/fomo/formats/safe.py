@@ -1,20 +1,84 @@
-"""Reading untrusted files: bounded zip members and XML without entity expansion.
+"""Reading untrusted files: bounded size and nesting, bounded zip members, XML without entity
+expansion.
 
-Mind-map files come from anywhere; a zip bomb or a "billion laughs" XML must end in a clear
-`FomoError`, not in a machine out of memory. Sizes are checked from the zip directory before a
-byte is inflated, and again while reading (a directory can lie).
+Mind-map files come from anywhere; a zip bomb, a "billion laughs" XML, a map nested thousands of
+levels deep or `/dev/zero` must end in a clear `FomoError`, not in a crash or a machine out of
+memory. Sizes are checked from the zip directory before a byte is inflated, and again while
+reading (a directory can lie); files are read only when regular, and never past the limit.
 """
 
 from __future__ import annotations
 
 import io
+import os
+import stat
 import zipfile
+from pathlib import Path
 from typing import Any
 
 from fomo.errors import FomoError
 
 MAX_MEMBER = 64 * 1024 * 1024  # one XML or JSON member of a map; real maps are a few MB at most
 MAX_RATIO = 200  # deflate reaches ~10x on XML; hundreds more means a bomb
+# Levels below the root. Every level becomes a folder on import, and a path of 100 folders is
+# already near the file system's 4,096-byte limit; people read maps a dozen levels deep.
+MAX_DEPTH = 100
+
+
+def too_deep(file: str, line: int | None = None) -> FomoError:
+    """The one error for a map nested past MAX_DEPTH, raised by every reader while it walks."""
+    return FomoError(
+        f"map is nested more than {MAX_DEPTH} levels deep, the limit",
+        file=file,
+        line=line,
+        hint=f"flatten the map to at most {MAX_DEPTH} levels below its root in its tool "
+        "(each level becomes a folder on import)",
+        code="too-deep",
+    )
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes. Devices, FIFOs and folders are
+    refused before a byte is read (`/dev/zero` reports size 0 and never ends; a FIFO is opened
+    without waiting for a writer), and the read stops at
+    `limit + 1` in case the file grows after the check."""
+    try:
+        with open(path, "rb", opener=_open_nonblocking) as stream:
+            info = os.fstat(stream.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise FomoError(
+                    "not a regular file (a device, FIFO or folder), so it cannot be a mind map",
+                    file=str(path),
+                    hint="pass the path of a saved map file",
+                    code="not-a-file",
+                )
+            if info.st_size > limit:
+                raise _too_large(path, info.st_size, limit)
+            data = stream.read(limit + 1)
+    except OSError as error:
+        raise FomoError(
+            f"cannot read the file: {error.strerror}",
+            file=str(path),
+            hint="check the path and that you may read it",
+            code="unreadable",
+        ) from None
+    if len(data) > limit:
+        raise _too_large(path, len(data), limit)
+    return data
+
+
+def _open_nonblocking(name: str, flags: int) -> int:
+    # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever, before fstat
+    return os.open(name, flags | getattr(os, "O_NONBLOCK", 0))
+
+
+def _too_large(path: Path, size: int, limit: int) -> FomoError:
+    return FomoError(
+        f"file is {size:,} bytes or more, past the limit of {limit:,} for a mind map",
+        file=str(path),
+        hint="real maps are a few megabytes; check it is the file you meant, or split the map",
+        code="too-large",
+    )
 
 
 def open_zip(data: bytes, file: str) -> zipfile.ZipFile:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from fomo.errors import FomoError
+from fomo.kb.urls import is_web_url
 from fomo.model import KnowledgeBase, Topic
 
 # Titles written "Direct Preference Optimization (DPO)": the tail in brackets names aliases.
@@ -36,6 +37,13 @@ class Node:
     links: list[Link] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
     relations: list[tuple[str, str]] = field(default_factory=list)  # (kind, target node id)
+
+
+def web_links(node: Node) -> list[Link]:
+    """The node's links that every exporter may write: absolute http(s) only, by the rule
+    `fomo check` applies (`kb.urls.is_web_url`), so a `javascript:` or `data:` link in a topic
+    file never reaches an href, LINK, url or Markdown link of another tool."""
+    return [link for link in node.links if is_web_url(link.url)]
 
 
 def walk(node: Node) -> Iterator[Node]:
@@ -65,10 +73,16 @@ def height(node: Node) -> int:
 
 def cut(node: Node, depth: int) -> Node:
     """A copy holding only `depth` levels below the given node (0 = the node alone)."""
-    copy = Node(**{**node.__dict__, "children": []})
-    if depth > 0:
-        copy.children = [cut(child, depth - 1) for child in node.children]
-    return copy
+    top = Node(**{**node.__dict__, "children": []})
+    stack = [(node, top, depth)]
+    while stack:
+        original, copy, left = stack.pop()
+        if left > 0:
+            copy.children = [Node(**{**c.__dict__, "children": []}) for c in original.children]
+            stack.extend(
+                (o, c, left - 1) for o, c in zip(original.children, copy.children, strict=True)
+            )
+    return top
 
 
 def join_note(essence: str, note: str) -> str:
@@ -125,6 +139,7 @@ def _node_of(topic: Topic, ids: set[str]) -> Node:
     if topic.paper and topic.paper.url:
         links.append(Link(topic.paper.url, topic.paper.title))
     links += [Link(r.url, r.title) for r in topic.references]
+    links = [link for link in links if is_web_url(link.url)]  # the rule of `web_links`
     return Node(
         title=topic.title,
         id=topic.id,

@@ -13,8 +13,8 @@ import zipfile
 from typing import Any
 
 from fomo.errors import FomoError
-from fomo.formats.safe import decode_text, open_zip, parse_xml, read_member
-from fomo.formats.tree import Link, Node, join_note, split_note, walk
+from fomo.formats.safe import MAX_DEPTH, decode_text, open_zip, parse_xml, read_member, too_deep
+from fomo.formats.tree import Link, Node, join_note, split_note, walk, web_links
 from fomo.kb.schema import RELATION_LABELS
 from fomo.kb.urls import is_web_url
 
@@ -33,8 +33,9 @@ def _topic(node: Node, fallback_id: str) -> dict[str, Any]:
     note = join_note(node.essence, node.note)
     if note:
         topic["notes"] = {"plain": {"content": note}}
-    if node.links:
-        topic["href"] = node.links[0].url
+    links = web_links(node)
+    if links:
+        topic["href"] = links[0].url
     if node.aliases:
         topic["labels"] = list(node.aliases)
     return topic
@@ -118,6 +119,8 @@ def _read_json(content: bytes, file: str, warnings: list[str]) -> Node:
         sheets = json.loads(decode_text(content, file))
     except json.JSONDecodeError as error:
         raise _bad(file, f"content.json is not JSON ({error.msg}, line {error.lineno})") from None
+    except RecursionError:  # the C decoder recurses per bracket: a map far past MAX_DEPTH
+        raise too_deep(file) from None
     if not isinstance(sheets, list) or not sheets or not isinstance(sheets[0], dict):
         raise _bad(file, "content.json holds no sheet")
     if len(sheets) > 1:
@@ -127,9 +130,12 @@ def _read_json(content: bytes, file: str, warnings: list[str]) -> Node:
     if not isinstance(root_json, dict):
         raise _bad(file, "the first sheet has no rootTopic")
     root = Node(title="")
-    stack: list[tuple[dict[str, Any], Node, bool]] = [(root_json, root, True)]
+    stack: list[tuple[dict[str, Any], Node, int]] = [(root_json, root, 0)]
     while stack:
-        topic, node, is_root = stack.pop()
+        topic, node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise too_deep(file)
+        is_root = depth == 0
         _fill_json(node, topic)
         children = topic.get("children") if isinstance(topic.get("children"), dict) else {}
         attached = [c for c in children.get("attached") or [] if isinstance(c, dict)]
@@ -138,7 +144,7 @@ def _read_json(content: bytes, file: str, warnings: list[str]) -> Node:
             warnings.append(f"{file}: {len(detached)} floating topic(s) placed under the root")
         kids = [Node(title="") for _ in attached + detached]
         node.children = kids
-        stack.extend((c, k, False) for c, k in zip(attached + detached, kids, strict=True))
+        stack.extend((c, k, depth + 1) for c, k in zip(attached + detached, kids, strict=True))
     _relations(root, sheet.get("relationships"), "end1Id", "end2Id")
     return root
 
@@ -182,9 +188,11 @@ def _read_xml(content: bytes, file: str, warnings: list[str]) -> Node:
     if len(doc.findall(f"{_NS}sheet")) > 1:
         warnings.append(f"{file}: several sheets; imported only the first")
     root = Node(title="")
-    stack = [(topic, root)]
+    stack = [(topic, root, 0)]
     while stack:
-        element, node = stack.pop()
+        element, node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise too_deep(file)
         node.title = (element.findtext(f"{_NS}title") or "").strip()
         node.id = element.get("id", "")
         note = element.findtext(f"{_NS}notes/{_NS}plain")
@@ -203,7 +211,7 @@ def _read_xml(content: bytes, file: str, warnings: list[str]) -> Node:
             if group.get("type") in ("attached", "detached"):
                 kids += group.findall(f"{_NS}topic")
         node.children = [Node(title="") for _ in kids]
-        stack.extend(zip(kids, node.children, strict=True))
+        stack.extend((k, n, depth + 1) for k, n in zip(kids, node.children, strict=True))
     relations = [
         {"end1": r.get("end1"), "end2": r.get("end2"), "title": r.findtext(f"{_NS}title")}
         for r in sheet.findall(f"{_NS}relationships/{_NS}relationship")
