@@ -38,6 +38,7 @@ COMMANDS = (
     "serve",
     "annotate",
     "extension",
+    "mcp",
 )
 
 # Commands whose module name differs (`import` is a Python keyword).
