@@ -22,7 +22,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any
 
-from fomo.kb.location import JOURNAL, index_path
+from fomo.kb.location import edit_pending, index_path
 from fomo.kb.names import name_key, record_names
 from fomo.kb.schema import LINK_KEYS, as_int
 from fomo.kb.walk import PROBLEM_STAMP, Problem, scan
@@ -483,7 +483,7 @@ def open_index(kb: Path) -> Index:
     """An index brought up to date with the files of `kb`, after rolling back an edit that a
     killed process left half done (when the knowledge base can be written and no live edit
     holds the lock)."""
-    if os.path.exists(kb / JOURNAL):
+    if edit_pending(kb):
         from fomo.errors import FomoError
         from fomo.kb.edit import recover
 

@@ -46,6 +46,16 @@ def resolve_kb(path: str | os.PathLike[str] | None) -> Path:
     return bundled_kb()
 
 
+def edit_pending(kb: Path) -> bool:
+    """Whether a killed edit left its journal (or the journal's temporary file) behind: one
+    listing of the knowledge base's top folder, cheap enough for every command."""
+    try:
+        names = os.listdir(kb)
+    except OSError:
+        return False
+    return any(name.startswith((JOURNAL, f".fomo-{JOURNAL}")) for name in names)
+
+
 def cache_dir() -> Path:
     explicit = os.environ.get("FOMO_CACHE_DIR")
     if explicit:

@@ -14,20 +14,19 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from fomo.kb.edit.change import Change
 from fomo.kb.edit.files import atomic_write, fsync_dir, in_git_work_tree, rename
-from fomo.kb.location import JOURNAL
+from fomo.kb.location import JOURNAL, edit_pending
 
 
 def write(root: Path, batch: Iterable[Change]) -> None:
     """Record the batch before its first step (atomically: the journal is whole or absent)."""
     steps = [
         {
-            "created_dirs": change.created_dirs,
+            "created_dirs": _missing_folders(root, change),
             "moves": change.moves,
             "writes": [{"path": w.path, "old": w.old} for w in change.writes],
             "removed_dirs": change.removed_dirs,
@@ -37,14 +36,29 @@ def write(root: Path, batch: Iterable[Change]) -> None:
     atomic_write(root / JOURNAL, json.dumps({"version": 1, "changes": steps}))
 
 
+def _missing_folders(root: Path, change: Change) -> list[str]:
+    """Every folder the change will create, its own and those its writes and renames need."""
+    wanted = [*change.created_dirs]
+    wanted += [str(Path(w.path).parent) for w in change.writes]
+    wanted += [str(Path(target).parent) for _, target in change.moves]
+    missing: list[str] = []
+    for folder in wanted:
+        current = Path(folder)
+        while str(current) not in (".", "") and not (root / current).exists():
+            if str(current) not in missing:
+                missing.append(str(current))
+            current = current.parent
+    return missing
+
+
 def clear(root: Path) -> None:
     (root / JOURNAL).unlink(missing_ok=True)
     fsync_dir(root)
 
 
 def pending(root: Path) -> bool:
-    """Whether an edit was interrupted (cheap: one stat, run by every command)."""
-    return os.path.exists(root / JOURNAL)
+    """Whether an edit was interrupted (cheap: run by every command)."""
+    return edit_pending(root)
 
 
 def rollback(root: Path) -> bool:
