@@ -3,9 +3,10 @@
 MkDocs (and Material) give headings ids with Python-Markdown's `toc` extension: the heading's
 text (link text and code included, tags and emoji shortcodes dropped: Material draws those as
 icons), folded to ASCII (so emoji vanish), stripped of punctuation, lowercased, runs of spaces
-and hyphens joined by one `-`; a repeated id gets `_1`, `_2`, ... . mdit-py-plugins' anchors plugin slugs differently (it keeps a leading `-` where an
-emoji was, and skips levels), hence this small core rule rather than that plugin. Importing
-Python-Markdown only for its slug function would bring a second Markdown parser into the build.
+and hyphens joined by one `-`; a repeated id gets `_1`, `_2`, ... . mdit-py-plugins' anchors
+plugin slugs differently (it keeps a leading `-` where an emoji was, and skips levels), hence
+this small core rule rather than that plugin. Importing Python-Markdown only for its slug
+function would bring a second Markdown parser into the build.
 """
 
 from __future__ import annotations
