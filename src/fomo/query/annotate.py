@@ -39,8 +39,11 @@ ORDINARY_ZIPF = 3.5
 # Single words with this many letters or fewer that are not plain words match case-sensitively.
 SHORT = 5
 MAX_NAME_WORDS = 12
-# How near (in characters) a weak mention needs a stronger one; see `find`.
+# How near (in characters) a weak mention needs a stronger one, and how common in English an
+# all-caps acronym must be to count as weak ("ORM" 2.5, "NSA" 3.9; "DPO" 2.2, "RLHF" 0); see
+# `find`. Chosen on the labelled corpus.
 SUPPORT = 400
+WEAK_ZIPF = 2.5
 
 # Words as the text is cut: letters, digits and underscores, so "cl100k_base" and "foo_DPO" are
 # one word each (a name's key drops the underscore, an identifier stays whole).
@@ -280,10 +283,10 @@ def _in_address(text: str, start: int, end: int) -> bool:
 def find(index: TermIndex, text: str) -> list[Mention]:
     """Every mention in `text`, left to right, the longest name winning at each place.
 
-    A weak mention (a short acronym, or an all-caps word that is also English: "ORM", "NSA",
-    "PAIR") is kept only when a stronger mention of another topic stands within `SUPPORT`
-    characters: alone in a text about databases or the news it most likely means something
-    else."""
+    A weak mention (an all-caps acronym that is also common in English text: "ORM", "NSA",
+    "PAIR", see `is_weak`) is kept only when a stronger mention of another topic stands within
+    `SUPPORT` characters: alone in a text about databases or the news it most likely means
+    something else."""
     found = list(_scan(index, text))
     strong = [m.start for m, weak in found if not weak]
     kept = []
@@ -297,10 +300,13 @@ def find(index: TermIndex, text: str) -> list[Mention]:
 
 
 @functools.lru_cache(maxsize=4096)
-def is_weak(surface: str) -> bool:
-    """A short acronym ("ORM") or an all-caps English word ("PAIR"): see `find`."""
-    letters = sum(c.isalpha() for c in surface)
-    return letters <= 3 or (surface.isupper() and is_ordinary(surface))
+def is_weak(name: str) -> bool:
+    """An all-caps acronym that is also common as a word of English text ("ORM", "NSA", "RAG",
+    "PAIR": `wordfreq` rates it at least `WEAK_ZIPF`): see `find`. Mixed-case acronyms ("MoE",
+    "LoRA") and rare ones ("DPO", "RLHF") are distinctive enough alone."""
+    from wordfreq import zipf_frequency
+
+    return name.isupper() and zipf_frequency(name.lower(), "en") >= WEAK_ZIPF
 
 
 def _scan(index: TermIndex, text: str) -> Iterator[tuple[Mention, bool]]:
@@ -359,6 +365,9 @@ def _scan(index: TermIndex, text: str) -> Iterator[tuple[Mention, bool]]:
             ids = exact.get(surface)
             if ids is None and surface[-1:] == "s":
                 ids = exact.get(surface[:-1])
+                weak = ids is not None and is_weak(surface[:-1])
+            elif ids is not None:
+                weak = is_weak(surface)
             if (
                 ids is None
                 and key in proper
@@ -369,7 +378,6 @@ def _scan(index: TermIndex, text: str) -> Iterator[tuple[Mention, bool]]:
                 ids = proper[key]
             if ids is not None:
                 found = (i, ids)
-                weak = is_weak(surface)
         if found is None:
             continue
         last, ids = found

@@ -6,8 +6,8 @@ the browser and a text annotated in the terminal find the same terms.
 Schema (`schemas/terms.schema.json`): `version`; `site` (the base URL of the topic pages, or "");
 `topics` (id -> [title, path of titles from the root joined by " › ", essence]); `keys`,
 `proper`, `exact` (name key or written form -> ids, first the best); `prefixes` (joined keys that
-begin a longer name); `ordinary_caps` (acronyms that are English words: weak, like every
-acronym of three letters or fewer, see `query.annotate.find`); and the word
+begin a longer name); `weak` (acronyms that need a stronger mention nearby, see
+`query.annotate.find`); and the word
 normalisation data (`spelling`, `keep_s`) the JavaScript port of `kb.names.name_key` needs.
 """
 
@@ -23,7 +23,7 @@ from fomo.query.annotate import (
     SHORT,
     SUPPORT,
     build_index,
-    is_ordinary,
+    is_weak,
 )
 
 VERSION = 1
@@ -51,7 +51,7 @@ def term_index(kb: KnowledgeBase, site: str = "") -> dict[str, Any]:
         "proper": index.proper,
         "exact": index.exact,
         "prefixes": sorted(index.prefixes),
-        "ordinary_caps": sorted(s for s in index.exact if s.isupper() and is_ordinary(s)),
+        "weak": sorted(name for name in index.exact if is_weak(name)),
         "spelling": kb_names._SPELLING,
         "keep_s": sorted(kb_names._KEEP_S),
     }

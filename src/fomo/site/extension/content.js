@@ -25,7 +25,7 @@
   const proper = new Map(Object.entries(T.proper));
   const exact = new Map(Object.entries(T.exact));
   const prefixes = new Set(T.prefixes);
-  const ordinaryCaps = new Set(T.ordinary_caps);
+  const weakNames = new Set(T.weak);
   const spelling = new Map(Object.entries(T.spelling));
   const keepS = new Set(T.keep_s);
   const keyCache = new Map();
@@ -46,11 +46,6 @@
       keyCache.set(word, key);
     }
     return key;
-  }
-
-  function isWeak(surface) {
-    const letters = (surface.match(/\p{L}/gu) || []).length;
-    return letters <= 3 || ordinaryCaps.has(surface);
   }
 
   function sentenceStart(text, start) {
@@ -100,7 +95,9 @@
         }
       }
       if (ids === null) {
-        ids = exact.get(surface) || (surface.endsWith("s") && exact.get(surface.slice(0, -1)));
+        const name = exact.has(surface) ? surface : surface.slice(0, -1);
+        ids = exact.get(surface) || (surface.endsWith("s") && exact.get(name)) || null;
+        weak = ids !== null && weakNames.has(name);
         if (
           !ids &&
           proper.has(key) &&
@@ -110,12 +107,8 @@
         ) {
           ids = proper.get(key);
         }
-        if (ids) {
-          last = i;
-          weak = isWeak(surface);
-        } else {
-          ids = null;
-        }
+        if (ids) last = i;
+        else ids = null;
       }
       if (ids === null) continue;
       const end = words[last][1];
