@@ -137,3 +137,19 @@ def test_site_name_and_toc_depth_go_to_site_yml_without_overwriting(
     err = capsys.readouterr().err
     assert 'set name: "Reading Group on Language Models" there' in err
     assert "set toc_depth: 3 there" in err
+
+
+def test_nothing_outside_docs_dir_is_read(starter_kb: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "docs").mkdir(parents=True)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the site")
+    (project / "docs" / "leak.png").symlink_to(secret)
+    (project / "docs" / "page.md").write_text("# Page\n\n![x](leak.png)\n")
+    (project / "mkdocs.yml").write_text(
+        "site_name: P\nnav:\n  - S:\n    - page.md\n    - ../../secret.md\n"
+    )
+    plan = plan_mkdocs(project / "mkdocs.yml", starter_kb, load(starter_kb).kb)
+    assert not [a for a in plan.actions if a.action == "file"]
+    assert any("outside docs_dir" in w for w in plan.warnings)
+    assert any("leak.png' names a file that does not exist" in w for w in plan.warnings)

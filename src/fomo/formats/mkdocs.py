@@ -281,6 +281,14 @@ def _notebook_sources(raw: str) -> list[str]:
     return out
 
 
+def _inside(docs: Path, rel: str) -> bool:
+    """`rel` stays inside docs_dir once `..` and links are followed (nothing else is read)."""
+    try:
+        return (docs / rel).resolve().is_relative_to(docs.resolve())
+    except OSError:
+        return False
+
+
 @dataclass
 class _Article:
     page: Page
@@ -301,6 +309,9 @@ class _Planner:
         self.files: dict[str, str] = {}  # project file -> kb path
 
     def read_page(self, docs: Path, page: Page) -> str | None:
+        if not _inside(docs, page.path):
+            self.warnings.append(f"{page.path}: outside docs_dir: skipped")
+            return None
         try:
             return (docs / page.path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
@@ -312,7 +323,7 @@ class _Planner:
         if project_path in self.files:
             return self.files[project_path]
         source = docs / project_path
-        if not source.is_file():
+        if not source.is_file() or not _inside(docs, project_path):
             return None
         target = project_path
         if target.startswith(RESERVED) or target in RESERVED:
