@@ -66,3 +66,15 @@ def test_the_notebooks_metadata_gives_title_and_author(tmp_path: Path) -> None:
     assert body.rendered.title == "From metadata" and body.author == "Ada, Lin"
     assert body.copies == {"files/sessions/01-s/fig.png": "sessions/01-s/fig.png"}
     assert 'src="../../files/sessions/01-s/fig.png"' in body.rendered.html
+
+
+def test_a_missing_notebook_is_a_notice_not_a_failed_build(tmp_path: Path) -> None:
+    from fomo.model import Article
+    from fomo.site.prose import render_article
+
+    article = Article(path="sessions/01-s/gone<1>.ipynb", title="Part", body="")
+    body = render_article(article, tmp_path, MarkdownRenderer(raw_html=True), pages={}, prefix="")
+    assert (
+        body.rendered.html
+        == '<p class="missing">The notebook gone&lt;1&gt;.ipynb is not there yet.</p>'
+    )

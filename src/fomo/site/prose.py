@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from markupsafe import escape
+
 from fomo.errors import FomoError
 from fomo.kb.articles import ACTIVE_SUFFIXES, candidate_urls
 from fomo.kb.articles import resolve as resolve_link
@@ -101,6 +103,11 @@ def render_article(
         generated[site_path] = content
         return prefix + quote(site_path)
 
+    if not (root / article.path).is_file():  # `fomo check` names it (missing-article)
+        name = escape(article.path.rsplit("/", 1)[-1])
+        return ArticleBody(
+            Rendered(f'<p class="missing">The notebook {name} is not there yet.</p>')
+        )
     book = notebooks.read(root, article.path)
     rendered = notebooks.render(
         book, markdown, write=write, prefix=prefix, resolve=resolve, links=rewrite
