@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from urllib.parse import urlparse
+from urllib.parse import urljoin, urlparse
 
 from fomo import __version__
 from fomo.errors import FomoError
@@ -19,6 +19,27 @@ def is_url(source: str) -> bool:
     return urlparse(source).scheme.lower() in ("http", "https")
 
 
+class _WebOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects only to http(s): urllib also follows `ftp://` (and would read a local file
+    through it), which would get around the rule `fetch` checks on the URL it is given."""
+
+    def http_error_302(self, req, fp, code, msg, headers):  # type: ignore[no-untyped-def]
+        location = headers.get("location") or headers.get("uri") or ""
+        target = urljoin(req.full_url, location.strip())
+        if not is_web_url(target):
+            raise FomoError(
+                f"{req.full_url} redirects to {target!r}, which is not an http(s) URL",
+                hint="FOMO fetches only http:// and https://; download the file and pass its "
+                "path if you trust it",
+            )
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
+_OPENER = urllib.request.build_opener(_WebOnlyRedirects)
+
+
 def fetch(url: str, *, timeout: float = TIMEOUT, limit: int = SIZE_LIMIT) -> bytes:
     """The body of `url`; FomoError (exit 2) when it cannot be had or is too large."""
     if not is_web_url(url):
@@ -30,7 +51,7 @@ def fetch(url: str, *, timeout: float = TIMEOUT, limit: int = SIZE_LIMIT) -> byt
     )
     hint = "check the URL and your connection, or download the file and pass its path"
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _OPENER.open(request, timeout=timeout) as response:
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > limit:
                 raise FomoError(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fomo.errors import FomoError
 from fomo.ingest.bibtex import looks_like_bibtex, read_bibtex
-from fomo.ingest.feeds import read_feed
+from fomo.ingest.feeds import looks_like_json_feed, read_feed
 from fomo.ingest.fetch import SIZE_LIMIT, fetch, is_url
 from fomo.ingest.items import Batch
 from fomo.ingest.text import read_text
@@ -102,7 +102,7 @@ def _looks_like_xml(data: bytes) -> bool:
 
 
 def sniff(data: bytes) -> str:
-    if _looks_like_xml(data):
+    if _looks_like_xml(data) or looks_like_json_feed(data):
         return "feed"
     if looks_like_bibtex(decode(data[:200_000])):
         return "bibtex"
