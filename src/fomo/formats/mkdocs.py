@@ -105,7 +105,13 @@ def read_config(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise FomoError(f"cannot read {path}: {error}", file=str(path)) from None
+        reason = getattr(error, "strerror", None) or str(error)
+        raise FomoError(
+            f"cannot read the MkDocs configuration: {reason}",
+            file=str(path),
+            hint="pass the path of the project's mkdocs.yml",
+            code="bad-mkdocs",
+        ) from None
     try:
         data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.YAMLError as error:
