@@ -396,3 +396,15 @@ def test_the_unrelated_rule() -> None:
 def test_one_shared_word_is_not_already_known(model: PlacementModel) -> None:
     assert model.place("test").existing is None
     assert model.place("a new method").existing is None
+
+
+def test_a_new_version_or_extension_of_a_name_is_not_a_paraphrase() -> None:
+    from fomo.model import Topic
+    from fomo.query.lookup import TableNames
+    from fomo.query.place.known import names_a_variant
+
+    names = TableNames.of([Topic(id="kimi-k2", title="Kimi K2", essence="x", aliases=["K2"])])
+    assert names_a_variant("Kimi K2.6", names, "kimi-k2")
+    assert names_a_variant("Tiny Kimi K2", names, "kimi-k2")
+    assert not names_a_variant("Kimi K2", names, "kimi-k2")  # the name itself
+    assert not names_a_variant("a long description of a mixture of experts model", names, "kimi-k2")

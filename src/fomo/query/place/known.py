@@ -1,7 +1,7 @@
 """Known or new: does a text name or describe a topic the map has, or is it off-topic?
 
-- A name match (the lookup of `fomo where`: exact, a partial name covering most of it, or a
-  clear misspelling, never a variant such as OLMoE for OLMo) on the names the text offers: the
+- A name match (the lookup of `fomo where`: exact or a clear misspelling, never part of a longer
+  name nor a variant such as OLMoE for OLMo) on the names the text offers: the
   whole text when short, a paper title's "Name:" prefix, acronyms in parentheses.
 - Else a paraphrase: a small logistic model over the query's nearest topic (how close, how far
   ahead of the next topic and of its own family, how much of the query's weight and of its
@@ -21,7 +21,7 @@ import re
 
 from fomo.errors import FomoError
 from fomo.kb.names import name_key
-from fomo.query.lookup import TableNames, resolve, words
+from fomo.query.lookup import TableNames, resolve, variant
 from fomo.query.place.lexical import LexicalModel
 from fomo.query.place.results import Existing
 from fomo.query.place.tokenise import _RAW_TOKEN, name_prefix, tokens
@@ -34,6 +34,7 @@ from fomo.query.place.tokenise import _RAW_TOKEN, name_prefix, tokens
 # The threshold is the lowest that keeps the cross-validated false "already known" rate on the
 # leave-one-out queries (which the fit does not see) at most 9.5%.
 NAME_MAX_WORDS = 8  # text this short is also looked up as a name
+NAME_VARIANT_WORDS = 4  # a title this short is a name, compared with the paraphrased topic's
 
 KNOWN_FEATURES = (
     "similarity",  # cosine of the query with the nearest topic
@@ -157,7 +158,7 @@ def known_probability(features: list[float]) -> float:
 
 
 def known_by_name(model: LexicalModel, names: TableNames, title: str, body: str) -> Existing | None:
-    """An exact, partial or fuzzy name match for the names the text offers, best first."""
+    """An exact or clearly misspelt name match for the names the text offers, best first."""
     offered: list[str] = []
     whole = f"{title} {body}".strip()
     if len(whole.split()) <= NAME_MAX_WORDS:
@@ -176,8 +177,8 @@ def known_by_name(model: LexicalModel, names: TableNames, title: str, body: str)
             match = resolve(names, name)
         except FomoError:
             continue
-        if match.how == "partial" and 2 * len(words(name)) < len(words(match.name)):
-            continue  # one word of a longer name is not that name ("test", "Chinchilla")
+        if match.how == "partial":
+            continue  # part of a longer name is not that name ("GPT-4o" is not GPT-4o Image ...)
         topic = model.kb.topics[match.topic_id]
         score = match.score / 100 if match.how == "fuzzy" else 1.0
         if best is None or score > best.score:
@@ -185,6 +186,20 @@ def known_by_name(model: LexicalModel, names: TableNames, title: str, body: str)
         if score >= 1.0:
             break
     return best
+
+
+def names_a_variant(title: str, names: TableNames, topic_id: str) -> bool:
+    """Whether a short title (or its "Name:" prefix) is another version or an extension of one
+    of the topic's names: a new model of a family, not the family."""
+    offered = [title] if len(title.split()) <= NAME_VARIANT_WORDS else []
+    prefix = name_prefix(title, max_words=NAME_VARIANT_WORDS)
+    offered += [prefix] if prefix else []
+    own = names.names().by_topic.get(topic_id, [])
+    for name in offered:
+        key = name_key(name)
+        if key and any(key != k and variant(key, k) for k in own):
+            return True
+    return False
 
 
 def novel_names(model: LexicalModel, title: str) -> list[str]:

@@ -76,14 +76,18 @@ class PlacementModel(LexicalModel):
         sims: dict[int, float],
         exclude: set[int],
         share: float,
+        excluded_ids: frozenset[str] = frozenset(),
     ) -> Existing | None:
         """The topic the text describes in other words, when the evidence is real: most of
-        its words known to the map, several shared with the topic, no new name in the title,
-        and the fitted model sure enough."""
+        its words known to the map, several shared with the topic, no new name in the title
+        (nor another version or an extension of the topic's own name: "Kimi K2.6" is not
+        Kimi K2, "Tiny Aya" is not Aya), and the fitted model sure enough."""
         if share < MIN_KNOWN_SHARE or self.novel_names(title):
             return None
         found = self.known_features(vector, sims, exclude)
         if found is None or shared_words(self, vector, found[0]) < MIN_SHARED:
+            return None
+        if known.names_a_variant(title, self.names(excluded_ids), self.ids[found[0]]):
             return None
         probability = self.known_probability(found[1])
         if probability < KNOWN_THRESHOLD:
@@ -142,7 +146,7 @@ class PlacementModel(LexicalModel):
             ranked[0][1] if ranked else None, share, f"{title} {body}"
         )
         if existing is None and not off_topic and ordered:
-            existing = self.paraphrase_of(title, vector, sims, exclude_pos, share)
+            existing = self.paraphrase_of(title, vector, sims, exclude_pos, share, excluded_ids)
         near_sims = sims
         if method == "semantic" and vector:  # no shared word at all: nothing to go on
             semantic = self.semantic()
