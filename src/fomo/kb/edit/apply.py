@@ -89,7 +89,11 @@ def apply(changes: Change | Iterable[Change], root: Path) -> None:
         git = any(c.moves for c in batch) and in_git_work_tree(root)
         undo: list[Callable[[], None]] = []
         try:
-            journal.write(root, batch)
+            try:
+                journal.write(root, batch)
+            except OSError as error:  # the folder is what must be writable, not our journal
+                error.filename = str(root)
+                raise
             for change in batch:
                 _apply_one(root, change, git, undo)
         except BaseException as error:

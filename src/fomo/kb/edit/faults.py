@@ -39,6 +39,8 @@ def os_error(error: OSError, root: Path | None = None, *, undone: bool = True) -
     if shown and root is not None:
         with contextlib.suppress(ValueError):  # another drive on Windows
             shown = os.path.relpath(shown, root) if Path(shown).is_absolute() else shown
+        if shown == ".":  # the knowledge base folder itself: say which one
+            shown = str(root)
     what, fix = _WHY.get(
         error.errno or 0,
         (
