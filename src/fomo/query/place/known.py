@@ -197,7 +197,7 @@ def names_a_variant(title: str, names: TableNames, topic_id: str) -> bool:
     own = names.names().by_topic.get(topic_id, [])
     for name in offered:
         key = name_key(name)
-        if key and any(key != k and variant(key, k) for k in own):
+        if key and key not in own and any(variant(key, k) for k in own):
             return True
     return False
 
