@@ -24,3 +24,21 @@ def test_json_and_unknown(starter_kb: Path, capsys) -> None:
         (2023, ["dpo"]),
     ]
     assert main(["timeline", "nonexistent-branch", "--kb", str(starter_kb)]) == 2
+
+
+def test_a_year_is_ordered_by_month(make_kb, capsys) -> None:
+    from tests.query.test_freshness import APPEARED
+
+    kb = str(make_kb(APPEARED))
+    assert main(["timeline", "--kb", kb, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [y["year"] for y in data] == [2024, 2025, 2026]
+    assert [(t["id"], t["released"]) for t in data[-1]["topics"]] == [
+        ("march", "2026-03"),
+        ("june-a", "2026-06"),
+        ("june-b", "2026-06"),
+        ("year-only", None),
+    ]
+    assert main(["timeline", "--kb", kb]) == 0
+    out = capsys.readouterr().out
+    assert out.index("03 March Model") < out.index("06 Alpha June") < out.index("Some 2026 Tool")

@@ -96,3 +96,81 @@ def test_absurd_ages_are_refused_not_overflowed() -> None:
         parse_age("99999y")
     with pytest.raises(FomoError):
         parse_date("99999y")
+
+
+# The reader's clock: when the thing appeared (`released`, else `year`), not when it was added.
+APPEARED = {
+    "map/index.md": topic_file("Root", "The root."),
+    "map/models/index.md": topic_file("Models", "Released models.", order="1"),
+    "map/models/june-b.md": topic_file("Beta June", "B.", year="2026", released="2026-06"),
+    "map/models/june-a.md": topic_file("Alpha June", "A.", year="2026", released="2026-06"),
+    "map/models/march.md": topic_file("March Model", "M.", year="2026", released="2026-03"),
+    "map/models/year-only.md": topic_file("Some 2026 Tool", "Y.", year="2026"),
+    "map/models/december.md": topic_file("December Model", "D.", year="2025", released="2025-12"),
+    "map/models/old.md": topic_file("Old Model", "O.", year="2024"),
+    "map/models/undated.md": topic_file("Undated", "U."),
+}
+
+
+@pytest.fixture
+def appeared_kb(make_kb) -> Path:
+    # added dates run against the release dates, so an order by `added` would fail the tests
+    files = dict(APPEARED)
+    files["map/models/old.md"] = files["map/models/old.md"].replace(
+        "added: 2026-11-26", "added: 2026-11-29"
+    )
+    files["map/models/june-a.md"] = files["map/models/june-a.md"].replace(
+        "added: 2026-11-26", "added: 2025-01-01"
+    )
+    return make_kb(files)
+
+
+def test_parse_month() -> None:
+    assert freshness.parse_month("2026-06") == (2026, 6)
+    assert freshness.parse_month(" 2026 ") == (2026, 1)
+    for bad in ("2026-13", "2026-00", "2026-6", "June", "2026-06-01", ""):
+        with pytest.raises(FomoError, match="cannot read the month") as caught:
+            freshness.parse_month(bad)
+        assert "YYYY-MM" in (caught.value.hint or "")
+
+
+def test_newest_first_by_month_then_year_only_then_title(appeared_kb: Path) -> None:
+    kb = load(appeared_kb).kb
+    assert [t.id for t in freshness.newest_first(kb.walk())] == [
+        "june-a",  # same month as june-b: by title
+        "june-b",
+        "march",
+        "year-only",  # 2026 without a month: after the dated months of 2026
+        "december",
+        "old",
+    ]
+
+
+def test_appeared_since_a_month(appeared_kb: Path) -> None:
+    kb = load(appeared_kb).kb
+    found, unknown = freshness.appeared_since(kb, (2026, 3))
+    assert [(a.appeared, a.id, a.branch) for a in found] == [
+        ("2026-06", "june-a", "Models"),
+        ("2026-06", "june-b", "Models"),
+        ("2026-03", "march", "Models"),
+    ]
+    assert unknown == ["year-only"]  # may be older than March: named, not listed
+    found, unknown = freshness.appeared_since(kb, (2026, 1))
+    assert [a.id for a in found] == ["june-a", "june-b", "march", "year-only"] and not unknown
+    found, _ = freshness.appeared_since(kb, (2025, 12))
+    assert [a.id for a in found][-1] == "december" and "old" not in [a.id for a in found]
+    assert freshness.appeared_since(kb, (2027, 1)) == ([], [])
+
+
+def test_appeared_markdown_escapes_titles() -> None:
+    item = freshness.Appearance("2026-06", "x", "A *bold* name", "map/x.md", "Models")
+    text = freshness.appeared_markdown([item], (2026, 6))
+    assert text.startswith("# Appeared since 2026-06 in the LLM map")
+    assert "- **A \\*bold\\* name** `x` (Models), 2026-06" in text
+    assert "Nothing the map knows of." in freshness.appeared_markdown([], (2026, 6))
+
+
+def test_timeline_orders_a_year_by_month(appeared_kb: Path) -> None:
+    years = freshness.timeline(load(appeared_kb).kb)
+    assert list(years) == [2024, 2025, 2026]
+    assert years[2026] == ["march", "june-a", "june-b", "year-only"]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tests.site.conftest import SITE_KB, write_kb
 
-GOLDEN = "0850de9af05f6c49a31317cc0a1c95132eefd9d365c6db731d1f0d82f9fee652"
+GOLDEN = "c632d5372853cc6ed1452c79b17c5620376b2a0eccd01e3ac9706b33b590bde7"
 
 
 def site_hash(work: Path) -> str:

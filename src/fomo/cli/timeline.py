@@ -1,4 +1,5 @@
-"""`fomo timeline [ID]`: the topics of a branch (or the map) by the year they appeared."""
+"""`fomo timeline [ID]`: the topics of a branch (or the map) by the year, and within it the
+month, they appeared."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "timeline",
         parents=[common],
-        help="topics by year for a branch, from the map's `year` fields",
+        help="topics by year for a branch, from the map's `released` / `year` fields",
         description="List the topics of the branch ID (an id, title or alias; default the whole "
-        "map) by year, oldest first, with a bar of how many appeared each year.",
+        "map) by year, oldest first, with a bar of how many appeared each year; within a year "
+        "by month (`released: YYYY-MM`), then those known only by their year, then by title.",
     )
     parser.add_argument("id", nargs="?", help="the branch (default: the whole map)")
-    parser.add_argument("--json", action="store_true", help="print [{year, topics: [...]}]")
+    parser.add_argument(
+        "--json", action="store_true", help="print [{year, topics: [{id, title, released}]}]"
+    )
     parser.set_defaults(run=run)
 
 
@@ -36,7 +40,13 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(
             [
-                {"year": year, "topics": [{"id": i, "title": kb.topics[i].title} for i in ids]}
+                {
+                    "year": year,
+                    "topics": [
+                        {"id": i, "title": kb.topics[i].title, "released": kb.topics[i].released}
+                        for i in ids
+                    ],
+                }
                 for year, ids in years.items()
             ]
         )
@@ -50,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
         bar = "█" * max(1, round(len(ids) / widest * 20))
         out.append(f"{paint(str(year), 'bold')} {paint(bar, 'cyan')} {len(ids)}")
         for topic_id_ in ids:
-            out.append(f"     {kb.topics[topic_id_].title} ({topic_id_})")
+            topic = kb.topics[topic_id_]
+            month = paint(topic.released[5:], "dim") if topic.released else "  "
+            out.append(f"  {month} {topic.title} ({topic_id_})")
     sys.stdout.write(terminal_safe("\n".join(out) + "\n"))
     return 0

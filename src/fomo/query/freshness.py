@@ -1,7 +1,10 @@
-"""Freshness of the map: what is stale, what changed since a date, and topics by year.
+"""Freshness of the map: what is stale, what changed since a date, what appeared since a month,
+and topics by year.
 
-Dates come from the topics' `added` / `reviewed` fields; inside a git work tree `changes` also
-reads `git log`, which catches edits nobody dated.
+Two clocks: the map's own (`added` / `reviewed`, and inside a git work tree `git log`, which
+catches edits nobody dated) says what changed in the map; the reader's (`released: YYYY-MM`,
+else `year`) says when the thing itself appeared, which is how "what's new" and the timeline
+are ordered.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import datetime as dt
 import re
 import subprocess
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,11 +21,12 @@ from typing import Any
 from fomo.errors import FomoError
 from fomo.kb.location import MAP_DIR
 from fomo.kb.records import topic_place
-from fomo.model import KnowledgeBase
+from fomo.model import KnowledgeBase, Topic
 
 DEFAULT_AGE = dt.timedelta(days=180)
 _AGE = re.compile(r"^\s*(\d+)\s*([dwmy]?)\s*$")
 _UNIT_DAYS = {"": 1, "d": 1, "w": 7, "m": 30, "y": 365}
+_MONTH_ARG = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 
 
 MAX_AGE_DAYS = 100 * 366
@@ -305,11 +310,113 @@ def _md_escape(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>|])", r"\\\1", text)
 
 
+def parse_month(text: str) -> tuple[int, int]:
+    """'2026-06' -> (2026, 6); a bare year '2026' means its January."""
+    match = _MONTH_ARG.match(text.strip())
+    month = int(match.group(2) or 1) if match else 0
+    if not match or not 1 <= month <= 12:
+        raise FomoError(
+            f"cannot read the month {text!r}",
+            hint="write YYYY-MM (e.g. 2026-06) or a year (2026)",
+        )
+    return int(match.group(1)), month
+
+
+def appeared(topic: Topic) -> tuple[int, int | None] | None:
+    """When the thing appeared: (year, month) from `released`, (year, None) from `year` alone,
+    None when the map does not say."""
+    if topic.released:
+        return int(topic.released[:4]), int(topic.released[5:7])
+    if topic.year is not None:
+        return topic.year, None
+    return None
+
+
+def appeared_label(topic: Topic) -> str:
+    """'2026-06', '2026', or '' when unknown."""
+    return topic.released or (str(topic.year) if topic.year is not None else "")
+
+
+def _newest_key(topic: Topic) -> tuple[int, bool, int, str]:
+    year, month = appeared(topic) or (0, None)
+    return -year, month is None, -(month or 0), topic.title.casefold()
+
+
+def newest_first(topics: Iterable[Topic]) -> list[Topic]:
+    """Topics that have a date of appearance, newest first: within a year the dated months
+    (newest first), then those known only by year; ties by title."""
+    return sorted((t for t in topics if appeared(t) is not None), key=_newest_key)
+
+
+def within_year(topics: Iterable[Topic]) -> list[Topic]:
+    """The topics of one year in the order they appeared: dated months first (oldest first),
+    then those known only by year; ties by title."""
+    return sorted(
+        topics,
+        key=lambda t: (t.released is None, t.released or "", t.title.casefold()),
+    )
+
+
+@dataclass
+class Appearance:
+    """A topic that appeared on or after a month: `appeared` is 'YYYY-MM' or 'YYYY'."""
+
+    appeared: str
+    id: str
+    title: str
+    file: str
+    branch: str | None = None
+
+
+def appeared_since(kb: KnowledgeBase, since: tuple[int, int]) -> tuple[list[Appearance], list[str]]:
+    """Topics that appeared in or after the month `since`, newest first, and the ids of the
+    topics of `since`'s year that have no month (they may be older, so they are only named).
+    A topic known only by its year counts when the whole year is in range."""
+    year, month = since
+    chosen: list[Topic] = []
+    unknown: list[str] = []
+    for topic in newest_first(kb.walk()):
+        when = appeared(topic) or (0, None)
+        if when[1] is None:
+            if when[0] > year or (when[0] == year and month == 1):
+                chosen.append(topic)
+            elif when[0] == year:
+                unknown.append(topic.id)
+        elif when >= (year, month):
+            chosen.append(topic)
+
+    def branch_title(topic_id: str) -> str | None:
+        branch = kb.branch_of(topic_id)
+        return branch.title if branch else None
+
+    found = [
+        Appearance(appeared_label(t), t.id, t.title, t.source.file, branch_title(t.id))
+        for t in chosen
+    ]
+    return found, unknown
+
+
+def appeared_markdown(
+    found: list[Appearance], since: tuple[int, int], title: str = "LLM map"
+) -> str:
+    """The Markdown digest of what appeared since a month, newest first."""
+    lines = [f"# Appeared since {since[0]}-{since[1]:02d} in the {title}", ""]
+    if not found:
+        return "\n".join([*lines, "Nothing the map knows of.", ""])
+    for item in found:
+        where = f" ({item.branch})" if item.branch else ""
+        lines.append(f"- **{_md_escape(item.title)}** `{item.id}`{where}, {item.appeared}")
+    lines.append("")
+    return "\n".join(lines)
+
+
 def timeline(kb: KnowledgeBase, topic_id: str | None = None) -> dict[int, list[str]]:
-    """year -> ids of the topics (in the branch, or the whole map) that appeared that year."""
+    """year -> ids of the topics (in the branch, or the whole map) that appeared that year,
+    years oldest first, each year in the order its topics appeared (`within_year`)."""
     topics = kb.subtree(topic_id) if topic_id else list(kb.walk())
-    years: dict[int, list[str]] = defaultdict(list)
+    years: dict[int, list[Topic]] = defaultdict(list)
     for topic in topics:
-        if topic.year is not None:
-            years[topic.year].append(topic.id)
-    return dict(sorted(years.items()))
+        when = appeared(topic)
+        if when is not None:
+            years[when[0]].append(topic)
+    return {year: [t.id for t in within_year(years[year])] for year in sorted(years)}

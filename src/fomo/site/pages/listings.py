@@ -13,6 +13,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from fomo.model import Article, Topic
+from fomo.query.freshness import newest_first, within_year
 from fomo.site.data import SiteData
 from fomo.site.links import Output, topic_href
 from fomo.site.pages import Page, PageKind, register
@@ -75,7 +76,7 @@ def timeline(data: SiteData) -> list[dict[str, Any]]:
             {
                 "topic": data.kb.topics[branch_id],
                 "colour": data.colour.get(branch_id, NO_COLOUR),
-                "years": sorted(years.items()),
+                "years": [(year, within_year(years[year])) for year in sorted(years)],
             }
         )
     return result
@@ -105,8 +106,10 @@ def board(data: SiteData) -> dict[str, Any]:
 
 
 def _new(data: SiteData) -> dict[str, Any]:
-    topics, articles = recent(data)
-    return {"topics": topics, "articles": articles, "data": data}
+    """What's new is the reader's clock: topics by when the thing appeared (`released`, else
+    `year`; `fomo.query.freshness.newest_first`), not when it was added to the map."""
+    _, articles = recent(data)
+    return {"topics": newest_first(data.order)[:NEW_LIMIT], "articles": articles, "data": data}
 
 
 def single(

@@ -1,0 +1,46 @@
+"""The what's-new and timeline pages (fomo.site.pages.listings) follow the reader's clock: when
+the thing appeared (`released`, else `year`), not when it was added to the map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fomo.kb.load import load
+from fomo.site.config import SiteConfig
+from fomo.site.data import SiteData
+from fomo.site.pages import listings
+from tests.query.test_freshness import APPEARED
+from tests.site.conftest import write_kb
+
+
+def data_of(tmp_path: Path, files: dict[str, str]) -> SiteData:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FOMO_CACHE_DIR", str(tmp_path / "cache"))
+        loaded = load(write_kb(tmp_path / "kb", files))
+    return SiteData.of(loaded.kb, SiteConfig())
+
+
+def test_whats_new_is_newest_appearance_first(tmp_path: Path) -> None:
+    files = dict(APPEARED)
+    # added to the map last, but appeared first: an order by `added` would put it on top
+    files["map/models/old.md"] = files["map/models/old.md"].replace(
+        "added: 2026-11-26", "added: 2026-11-29"
+    )
+    context = listings._new(data_of(tmp_path, files))
+    assert [t.id for t in context["topics"]] == [
+        "june-a",
+        "june-b",
+        "march",
+        "year-only",
+        "december",
+        "old",
+    ]
+
+
+def test_timeline_orders_each_year_by_month(tmp_path: Path) -> None:
+    (branch,) = listings.timeline(data_of(tmp_path, APPEARED))
+    years = {year: [t.id for t in topics] for year, topics in branch["years"]}
+    assert list(years) == [2024, 2025, 2026]
+    assert years[2026] == ["march", "june-a", "june-b", "year-only"]
