@@ -11,6 +11,7 @@ Writes DIR/<kind>-<width>x<height>-<theme>.png (default DIR: /tmp/fomo-screensho
 from __future__ import annotations
 
 import argparse
+import json
 import tempfile
 import threading
 from pathlib import Path
@@ -51,6 +52,35 @@ def page_kinds(site: Path) -> dict[str, str]:
 def note_error(message: Any, seen: list[str]) -> None:
     if message.type == "error":
         seen.append(message.text)
+
+
+READER = """
+localStorage.setItem('fomo:progress', JSON.stringify({topics: %s}));
+localStorage.setItem('fomo:last-visit', '2000-01-01');
+sessionStorage.removeItem('fomo:since');
+"""
+
+
+def reader_state(
+    browser: Any, base: str, out: Path, width: int, height: int, theme: str, topic: str
+) -> None:
+    """The map and a topic page as a returning reader sees them: a few topics marked, every
+    topic new since a visit long ago, one topic selected (the bottom sheet on a phone)."""
+    topic_id = topic.rsplit("/", 1)[-1].removesuffix(".html")
+    marks = {topic_id: "known", "self-attention": "known", "transformer": "learning"}
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, color_scheme=theme, device_scale_factor=1
+    )
+    context.add_init_script(READER % json.dumps(marks))
+    page = context.new_page()
+    for kind, rel in (("home-reader", f"index.html#topic={topic_id}"), ("topic-reader", topic)):
+        page.goto(base + rel)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(400)
+        name = out / f"{kind}-{width}x{height}-{theme}.png"
+        page.screenshot(path=str(name))
+        print(name)
+    context.close()
 
 
 def main() -> None:
@@ -102,6 +132,7 @@ def main() -> None:
                     for error in errors:
                         print(f"  console error at {width}x{height} {theme}: {error}")
                     context.close()
+                    reader_state(browser, base, out, width, height, theme, kinds["topic"])
             browser.close()
         server.shutdown()
         server.server_close()

@@ -275,7 +275,7 @@ def test_a_tap_on_a_phone_opens_the_bottom_sheet(browser: Any, site_url: str) ->
     page.wait_for_function("document.documentElement.dataset.map === 'ready'")
     page.evaluate("fomoMap.expandToLevel(99); fomoMap.fit()")
     sheet = page.locator(".map-panel")
-    assert sheet.bounding_box()["y"] >= 844 - 2  # below the screen until a topic is chosen
+    assert sheet.bounding_box()["y"] > 844 - 60  # only its handle shows until a topic is chosen
     point = page.evaluate("fomoMap.screenPoint('tokenization')")
     box = page.locator("#map-canvas").bounding_box()
     assert 0 < point["x"] < box["width"] and 0 < point["y"] < box["height"], (point, box)

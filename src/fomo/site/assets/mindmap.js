@@ -303,8 +303,10 @@
     ctx.font = FONT;
     for (k = 0; k < drawn.length; k++) {
       v = drawn[k];
+      if (marks[v] === 3) ctx.fillStyle = colors.muted;
       if (depth[v] === 0) { ctx.font = BOLD; ctx.fillText(label[v], X[v], Y[v]); ctx.font = FONT; }
       else ctx.fillText(label[v], X[v], Y[v]);
+      if (marks[v] === 3) ctx.fillStyle = colors.fg;
     }
     ctx.lineWidth = 1.6;
     for (k = 0; k < drawn.length; k++) {
@@ -332,12 +334,17 @@
     }
   }
 
-  // Known: a filled dot before the title; learning: a ring; skip: a short dash.
+  // On the dot where the branch line meets the title's underline: known, a filled dot; learning,
+  // a ring; skip, a grey dash (and the title drawn grey).
   function drawMark(v) {
-    var mx = X[v] - 9, my = Y[v];
+    var mx = X[v], my = Y[v] + UNDERLINE;
+    ctx.beginPath();
+    ctx.arc(mx, my, 4.5, 0, FULL_TURN);
+    ctx.fillStyle = colors.bg;
+    ctx.fill();
     ctx.beginPath();
     if (marks[v] === 1) { ctx.fillStyle = colors.ok; ctx.arc(mx, my, 4, 0, FULL_TURN); ctx.fill(); }
-    else if (marks[v] === 2) { ctx.strokeStyle = colors.warn; ctx.lineWidth = 2; ctx.arc(mx, my, 3.5, 0, FULL_TURN); ctx.stroke(); ctx.lineWidth = 1.6; }
+    else if (marks[v] === 2) { ctx.strokeStyle = colors.warn; ctx.lineWidth = 2; ctx.arc(mx, my, 3, 0, FULL_TURN); ctx.stroke(); ctx.lineWidth = 1.6; }
     else { ctx.strokeStyle = colors.muted; ctx.lineWidth = 2; ctx.moveTo(mx - 4, my); ctx.lineTo(mx + 4, my); ctx.stroke(); ctx.lineWidth = 1.6; }
   }
 
@@ -392,14 +399,24 @@
   // The part of the stage that overlays (the help line, the touch controls, a bottom sheet:
   // elements marked data-overlay) leave free, as insets from its top and bottom.
   function insets() {
-    var box = stage.getBoundingClientRect(), top = 0, bottom = 0;
+    var box = stage.getBoundingClientRect(), top = 0, bottom = 0;  // nothing overlays the top yet
     document.querySelectorAll("[data-overlay]").forEach(function (el) {
       if (el.hidden) return;
+      if (el.getAttribute("data-overlay") === "sheet") {
+        // the phone's bottom sheet: fixed to the bottom and open while a topic is selected;
+        // its height counts even while it is still sliding in
+        if (getComputedStyle(el).position !== "fixed") return;
+        var open = document.body.classList.contains("map-has-selection") || document.body.classList.contains("sheet-open");
+        var peek = document.getElementById("map-sheet-toggle");
+        bottom = Math.max(bottom, open ? Math.min(el.offsetHeight, box.height / 2) : peek.offsetTop + peek.offsetHeight);
+        return;
+      }
       var r = el.getBoundingClientRect();
       var lo = Math.max(r.top, box.top), hi = Math.min(r.bottom, box.bottom);
       if (r.width === 0 || hi <= lo || r.right <= box.left || r.left >= box.right) return;
+      // only overlays along the bottom count (the zoom buttons, raised above an open sheet,
+      // float over the map's side instead)
       if ((lo + hi) / 2 > box.top + box.height / 2) bottom = Math.max(bottom, box.bottom - lo);
-      else top = Math.max(top, hi - box.top);
     });
     return { top: top, bottom: bottom };
   }
@@ -419,7 +436,7 @@
         right = x + (W[v] + 2 * R + 8) * s;
         half = ROW / 2 * s;
       }
-      if (marks[v]) left -= 13 * s;
+      if (marks[v]) left -= 5 * s;
       if (left < e.left) e.left = left;
       if (right > e.right) e.right = right;
       if (y - half < e.top) e.top = y - half;
@@ -525,9 +542,9 @@
     selected = node;
     if (node < 0) return;
     if (!visible[node]) reveal(node);
-    if (!options || options.center !== false) ensureInView(node); else schedule();
     fillPanel(node);
     document.body.classList.add("map-has-selection");
+    if (!options || options.center !== false) ensureInView(node); else schedule();
     if (history.replaceState) history.replaceState(null, "", "#topic=" + encodeURIComponent(M.id[node]));
   }
   function fillPanel(node) {
@@ -821,7 +838,12 @@
   on("map-fit", fit);
   on("map-zoom-in", function () { zoomAt(1.25, viewW / 2, viewH / 2); });
   on("map-zoom-out", function () { zoomAt(0.8, viewW / 2, viewH / 2); });
-  on("map-sheet-close", function () { document.body.classList.remove("map-has-selection"); });
+  on("map-sheet-close", function () { document.body.classList.remove("map-has-selection", "sheet-open"); });
+  on("map-sheet-toggle", function () {
+    var open = !document.body.classList.contains("sheet-open");
+    document.body.classList.toggle("sheet-open", open);
+    document.getElementById("map-sheet-toggle").setAttribute("aria-expanded", String(open));
+  });
 
   // ---- the home panel: example searches, what is new, the reader's progress ----
   // Example searches: a short alias (an abbreviation, as readers type them) from each of the
