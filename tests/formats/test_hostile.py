@@ -12,8 +12,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fomo.cli import main
+from fomo.errors import FomoError
 from fomo.formats.safe import MAX_DEPTH
 from tests.conftest import STARTER, topic_file
 from tests.formats.helpers import zip_bytes
@@ -260,3 +263,171 @@ def test_writers_drop_non_web_links_of_any_tree(fmt: str) -> None:
             out = archive.read("content.json").decode("utf-8")
     for scheme in ("javascript:", "data:text", "ftp:", "file:", "vbscript:"):
         assert scheme not in out.lower(), (fmt, scheme)
+
+
+# ---- fuzz: random bytes and random structures, a tree or a FomoError -----------------------
+
+READERS = ("xmind", "freeplane", "opml", "outline", "json")
+FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "title",
+                    "id",
+                    "children",
+                    "attached",
+                    "detached",
+                    "notes",
+                    "plain",
+                    "content",
+                    "href",
+                    "labels",
+                    "rootTopic",
+                    "relationships",
+                    "end1Id",
+                    "end2Id",
+                    "format",
+                    "version",
+                    "root",
+                    "links",
+                    "url",
+                    "aliases",
+                    "year",
+                    "relations",
+                    "kind",
+                    "target",
+                    "essence",
+                    "note",
+                ]
+            ),
+            inner,
+            max_size=6,
+        )
+    ),
+    max_leaves=30,
+)
+
+
+def _read(fmt: str, data: bytes) -> None:
+    import importlib
+
+    from fomo.formats.tree import Node, walk
+
+    try:
+        tree = importlib.import_module(f"fomo.formats.{fmt}").read(data, f"fuzz.{fmt}", [])
+    except FomoError:
+        return
+    assert isinstance(tree, Node)
+    for node in walk(tree):  # whatever came in, no link but a web link survives
+        assert all(link.url.lower().startswith(("http://", "https://")) for link in node.links)
+
+
+@FUZZ
+@given(fmt=st.sampled_from(READERS), data=st.binary(max_size=600))
+def test_fuzz_random_bytes(fmt: str, data: bytes) -> None:
+    _read(fmt, data)
+
+
+@FUZZ
+@given(
+    fmt=st.sampled_from(READERS),
+    head=st.sampled_from([b"PK\x03\x04", b"<map>", b"<opml>"]),
+    data=st.binary(max_size=300),
+)
+def test_fuzz_plausible_heads(fmt: str, head: bytes, data: bytes) -> None:
+    _read(fmt, head + data)
+
+
+@FUZZ
+@given(document=_JSON, version=st.sampled_from([1, 2, None]))
+def test_fuzz_json_structures(document, version) -> None:  # type: ignore[no-untyped-def]
+    _read("json", json.dumps(document).encode())
+    wrapped = {"format": "fomo-map", "version": version, "root": document}
+    _read("json", json.dumps(wrapped).encode())
+
+
+@FUZZ
+@given(sheets=_JSON)
+def test_fuzz_xmind_structures(sheets) -> None:  # type: ignore[no-untyped-def]
+    _read("xmind", zip_bytes({"content.json": json.dumps(sheets).encode()}))
+    _read("xmind", zip_bytes({"content.json": json.dumps([{"rootTopic": sheets}]).encode()}))
+
+
+_XML_TAGS = st.sampled_from(
+    [
+        "map",
+        "node",
+        "opml",
+        "body",
+        "outline",
+        "richcontent",
+        "p",
+        "attribute",
+        "arrowlink",
+        "head",
+        "title",
+    ]
+)
+_XML_ATTRS = st.dictionaries(
+    st.sampled_from(
+        [
+            "TEXT",
+            "ID",
+            "LINK",
+            "NAME",
+            "VALUE",
+            "DESTINATION",
+            "TYPE",
+            "text",
+            "url",
+            "_note",
+            "MIDDLE_LABEL",
+        ]
+    ),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=15),
+    max_size=3,
+)
+
+
+@st.composite
+def _xml(draw, depth: int = 0) -> str:  # type: ignore[no-untyped-def]
+    from xml.sax.saxutils import quoteattr
+
+    tag = draw(_XML_TAGS)
+    attrs = "".join(f" {k}={quoteattr(v)}" for k, v in draw(_XML_ATTRS).items())
+    kids = draw(st.lists(_xml(depth + 1), max_size=3)) if depth < 4 else []
+    return f"<{tag}{attrs}>{''.join(kids)}</{tag}>"
+
+
+@FUZZ
+@given(
+    fmt=st.sampled_from(["freeplane", "opml"]),
+    top=st.sampled_from(["map", "opml"]),
+    body=st.lists(_xml(), max_size=3),
+)
+def test_fuzz_xml_structures(fmt: str, top: str, body: list[str]) -> None:
+    inner = "".join(body)
+    _read(fmt, f"<{top}>{inner}</{top}>".encode())
+    _read(fmt, f"<opml><body>{inner}</body></opml>".encode())
+
+
+@FUZZ
+@given(
+    lines=st.lists(
+        st.tuples(
+            st.integers(0, 12),
+            st.sampled_from(["- ", "* ", "1. ", "# ", "## ", "> ", ""]),
+            st.text(max_size=20),
+        ),
+        max_size=30,
+    )
+)
+def test_fuzz_markdown_outlines(lines: list[tuple[int, str, str]]) -> None:
+    text = "".join(" " * indent + mark + words + "\n" for indent, mark, words in lines)
+    _read("outline", text.encode("utf-8", "surrogatepass"))

@@ -11,13 +11,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fomo.cli import main
 from fomo.errors import FomoError
 from fomo.ingest import bibtex
 from fomo.ingest.bibtex import read_bibtex
+from fomo.ingest.feeds import read_feed, read_json_feed
 from fomo.ingest.fetch import fetch
 from fomo.ingest.read import read, sniff
+from fomo.ingest.text import read_text
 
 
 def _macro_bib(count: int) -> str:
@@ -29,6 +33,7 @@ def _macro_bib(count: int) -> str:
     return "\n".join(macros + entries) + "\n"
 
 
+@pytest.mark.slow
 def test_2000_macros_and_2000_entries_read_in_one_pass() -> None:
     """Was quadratic (every macro re-parsed before every entry: minutes); now one parser reads
     each macro and each entry once. Bounded by construction, not by a timed assertion."""
@@ -52,22 +57,27 @@ def test_macros_defined_anywhere_expand_and_chain() -> None:
 
 
 def test_bibtex_over_the_size_cap_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    starter_kb: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(bibtex, "MAX_SIZE", 10_000)
     source = tmp_path / "big.bib"
     source.write_text(_macro_bib(200), encoding="utf-8")
-    code = main(["ingest", str(source)])
+    code = main(["ingest", "--kb", str(starter_kb), str(source)])
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
     assert f"error: {source}" in err and "past the limit of 10,000" in err and "hint:" in err
 
 
 @pytest.mark.parametrize("source", ["/dev/zero", "/tmp"])
-def test_non_regular_sources_are_refused(source: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_non_regular_sources_are_refused(
+    starter_kb: Path, source: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     if not Path(source).exists():
         pytest.skip(f"needs {source}")
-    code = main(["ingest", source])
+    code = main(["ingest", "--kb", str(starter_kb), source])
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
     assert source in err and "hint:" in err
@@ -123,9 +133,9 @@ def test_a_redirect_off_the_web_is_refused(server: str, path: str) -> None:
 
 
 def test_a_redirect_to_ftp_fails_cleanly_through_the_cli(
-    server: str, capsys: pytest.CaptureFixture[str]
+    starter_kb: Path, server: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["ingest", f"{server}/ftp", "--timeout", "5"])
+    code = main(["ingest", "--kb", str(starter_kb), f"{server}/ftp", "--timeout", "5"])
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
     assert "ftp://127.0.0.1/feed.xml" in err and "hint:" in err
@@ -206,11 +216,120 @@ def test_a_json_feed_from_a_url_is_read_as_a_feed(server: str) -> None:
     ],
 )
 def test_a_broken_json_feed_is_a_clear_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, message: str
+    starter_kb: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, message: str
 ) -> None:
     source = tmp_path / "feed.json"
     source.write_text(text, encoding="utf-8")
-    code = main(["ingest", str(source)])
+    code = main(["ingest", "--kb", str(starter_kb), str(source)])
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
     assert f"error: {source}" in err and message in err and "hint:" in err
+
+
+# ---- fuzz: random bytes and random structures, a batch or a FomoError ----------------------
+
+FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
+)
+_KEYS = st.sampled_from(
+    [
+        "version",
+        "items",
+        "title",
+        "url",
+        "external_url",
+        "summary",
+        "content_text",
+        "content_html",
+        "date_published",
+        "authors",
+        "author",
+        "name",
+        "id",
+    ]
+)
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=20)
+    | st.just("https://jsonfeed.org/version/1.1")
+    | st.just("https://example.org/x"),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=6),
+    max_leaves=30,
+)
+
+
+def _batch_or_error(reader, *args) -> None:  # type: ignore[no-untyped-def]
+    try:
+        batch = reader(*args)
+    except FomoError:
+        return
+    for item in batch.items:
+        assert item.title and isinstance(item.title, str)
+        assert item.url is None or item.url.lower().startswith(("http://", "https://"))
+
+
+@FUZZ
+@given(data=st.binary(max_size=600))
+def test_fuzz_feed_bytes(data: bytes) -> None:
+    _batch_or_error(read_feed, data, "fuzz.xml")
+    _batch_or_error(read_json_feed, data, "fuzz.json")
+
+
+@FUZZ
+@given(document=_JSON)
+def test_fuzz_json_feed_structures(document) -> None:  # type: ignore[no-untyped-def]
+    _batch_or_error(read_json_feed, json.dumps(document).encode(), "fuzz.json")
+    wrapped = {"version": "https://jsonfeed.org/version/1", "items": [document]}
+    _batch_or_error(read_json_feed, json.dumps(wrapped).encode(), "fuzz.json")
+
+
+_BIB_PART = st.sampled_from(
+    [
+        "@article{",
+        "@string{",
+        "@misc(",
+        "@comment{",
+        "@preamble{",
+        "title = ",
+        "{",
+        "}",
+        ",",
+        '"',
+        " # ",
+        "\\'e",
+        "year = {2024}",
+        "\n",
+        "k1",
+        "m1",
+        "url = {https://x.org}",
+        "=",
+        "@",
+    ]
+)
+
+
+@FUZZ
+@given(parts=st.lists(st.one_of(_BIB_PART, st.text(max_size=8)), max_size=40))
+def test_fuzz_bibtex_text(parts: list[str]) -> None:
+    _batch_or_error(read_bibtex, "".join(parts), "fuzz.bib")
+
+
+@FUZZ
+@given(text=st.text(max_size=400))
+def test_fuzz_text_lists(text: str) -> None:
+    _batch_or_error(read_text, text, "fuzz.txt")
+
+
+@FUZZ
+@given(
+    data=st.binary(max_size=400),
+    head=st.sampled_from([b"", b"<?xml ", b"<rss>", b"{", b"@article{"]),
+)
+def test_fuzz_whole_read_pipeline(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes, head: bytes
+) -> None:
+    source = tmp_path_factory.mktemp("fuzz") / "source"
+    source.write_bytes(head + data)
+    _batch_or_error(read, str(source))
