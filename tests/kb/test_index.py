@@ -54,3 +54,67 @@ def test_search_ranks_title_matches_first(starter_kb) -> None:
     ranked = index.search('"preference"*', 10)
     assert ranked[0][0] in {"preferences", "dpo"}
     assert {topic_id for topic_id, _ in ranked} >= {"preferences", "dpo"}
+
+
+def test_processes_syncing_one_cache_at_once_all_succeed(make_kb) -> None:
+    """Several `fomo` commands starting together on a cold cache: each waits for the write
+    lock, then must see what the one before it wrote (it used to insert the same paths again:
+    `UNIQUE constraint failed: files.path`)."""
+    import subprocess
+    import sys
+
+    files = {"map/index.md": topic_file("Root", "The root.")}
+    for i in range(300):
+        files[f"map/t{i:03}.md"] = topic_file(f"Topic {i}", f"Essence {i}.")
+    kb = make_kb(files)
+    code = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from fomo.kb.index import Index\n"
+        "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
+        "stats = Index(Path(sys.argv[1])).sync()\n"
+        "print(stats.scanned)\n"
+    )
+    for _ in range(3):
+        for cache in index_path(kb).parent.glob("*"):
+            cache.unlink()
+        start = time.time() + 1.5
+        runs = [
+            subprocess.Popen(
+                [sys.executable, "-c", code, str(kb), str(start)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(4)
+        ]
+        for run in runs:
+            out, err = run.communicate(timeout=120)
+            assert run.returncode == 0, err
+            assert "Traceback" not in err and out.strip() == "301"
+
+
+def test_check_reads_one_snapshot_while_another_process_syncs(starter_kb, monkeypatch) -> None:
+    """`fomo check` reads the cache twice (records, then the tree); another command syncing in
+    between (a file moved, one added) must not make them disagree: it raised KeyError in
+    validate._check_tree."""
+    from fomo.kb import validate
+    from fomo.kb.load import load
+
+    loaded = load(starter_kb)
+    real_build = validate.build
+
+    def build_after_another_sync(index, **options):  # type: ignore[no-untyped-def]
+        moved = starter_kb / "map/basics/tokenization.md"
+        moved.rename(starter_kb / "map/basics/tokenisation-moved.md")
+        (starter_kb / "map/basics/embeddings.md").write_text(
+            topic_file("Embeddings", "Vectors for tokens.")
+        )
+        other = Index(starter_kb)  # another `fomo` process on the same cache file
+        other.sync()
+        other.close()
+        return real_build(index, **options)
+
+    monkeypatch.setattr(validate, "build", build_after_another_sync)
+    findings = validate.check(loaded)
+    assert all(f.code for f in findings)  # a list of findings, no KeyError

@@ -282,6 +282,21 @@ class Index:
     def close(self) -> None:
         self.db.close()
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One view of the cache for several reads: another `fomo` process may sync between
+        them (WAL lets it commit meanwhile), and a caller that reads the records, then builds
+        the tree, must see both from the same moment."""
+        if self.db.in_transaction:
+            yield
+            return
+        self.db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("COMMIT")
+
     # -- keeping it fresh -------------------------------------------------------------------
 
     def sync(self) -> SyncStats:
@@ -304,16 +319,19 @@ class Index:
         row = self.db.execute("SELECT value FROM meta WHERE key='fingerprint'").fetchone()
         if fingerprint and row is not None and row[0] == fingerprint:
             return SyncStats(len(on_disk), 0, 0)
-        previous, known_dirs = self._last_scan()
-        stale = [p for p, stamp in on_disk.items() if previous.get(p) != stamp]
-        removed = [p for p in previous if p not in on_disk]
-        if not stale and not removed and known_dirs == dirs:
-            self._remember_scan(fingerprint, on_disk, dirs)
-            return SyncStats(len(on_disk), 0, 0)
-        known = self._digests(stale)
         parsed = 0
+        # What the cache holds is read inside the write lock: another `fomo` process may have
+        # synced while this one waited for it (reading before made both insert the same paths).
         self.db.execute("BEGIN IMMEDIATE")
         try:
+            previous, known_dirs = self._last_scan()
+            stale = [p for p, stamp in on_disk.items() if previous.get(p) != stamp]
+            removed = [p for p in previous if p not in on_disk]
+            if not stale and not removed and known_dirs == dirs:
+                self._remember_scan(fingerprint, on_disk, dirs)
+                self.db.execute("COMMIT")
+                return SyncStats(len(on_disk), 0, 0)
+            known = self._digests(stale)
             for path in removed:
                 self._forget(path)
             jobs = [(path, known.get(path, "")) for path in stale if path not in problems]

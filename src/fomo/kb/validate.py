@@ -624,7 +624,11 @@ def check(loaded: Loaded, today: dt.date | None = None) -> list[Finding]:
     """All findings for a loaded knowledge base, ordered by file and line."""
     report = _Report(loaded.root)
     this_year = (today or dt.date.today()).year
-    records = list(loaded.index.records())
+    with loaded.index.snapshot():  # one view, whatever another process syncs meanwhile
+        records = list(loaded.index.records())
+        kb = build(loaded.index, strict=False)
+        mtimes = loaded.index.mtimes()
+        dirs = loaded.index.dirs()
     readable = []
     for path, record in records:
         error = record.get("error")
@@ -645,9 +649,7 @@ def check(loaded: Loaded, today: dt.date | None = None) -> list[Finding]:
     topic_records = [(p, r) for p, r in readable if r["kind"] == "topic"]
     for path, record in topic_records:
         _check_topic(report, path, record, this_year)
-    kb = build(loaded.index, strict=False)
     broken = {str(r["id"]) for _, r in records if r.get("error") and r.get("kind") == "topic"}
-    mtimes = loaded.index.mtimes()
-    _check_tree(report, topic_records, kb, loaded.index.dirs(), broken, mtimes)
+    _check_tree(report, topic_records, kb, dirs, broken, mtimes)
     _check_sessions(report, readable, kb, loaded.root, broken)
     return sorted(report.findings, key=lambda f: (f.file, f.line, f.code))
