@@ -37,6 +37,8 @@ def test_values_are_read(tmp_path: Path) -> None:
         ("name: x\nrepo_url: javascript:alert(1)\n", 2, "http(s) URL"),
         ("nmae: x\n", 1, "unknown setting"),
         ("name: [unclosed\n", 2, "not valid YAML"),
+        ("name: x\nfeeds: https://a.org/feed.xml\n", 2, "feeds must be a list"),
+        ("name: x\nfeeds:\n  - javascript:alert(1)\n", 2, "is not an http(s) URL"),
     ],
 )
 def test_bad_values_name_file_and_line(tmp_path: Path, text: str, line: int, words: str) -> None:
@@ -99,3 +101,11 @@ def test_a_language_that_is_no_tag_is_refused(tmp_path: Path, language: str) -> 
 def test_language_tags_are_accepted(tmp_path: Path, language: str) -> None:
     (tmp_path / "site.yml").write_text(f"language: {language}\n", encoding="utf-8")
     assert load_config(tmp_path).language == language
+
+
+def test_feeds_are_read(tmp_path: Path) -> None:
+    (tmp_path / "site.yml").write_text(
+        "feeds:\n  - https://example.org/blog/feed.xml\n", encoding="utf-8"
+    )
+    assert load_config(tmp_path).feeds == ["https://example.org/blog/feed.xml"]
+    assert SiteConfig().feeds == []

@@ -6,6 +6,7 @@ typo in a colour or URL would otherwise surface only as a broken page.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,7 @@ KNOWN_KEYS = {
     "branch_colours",
     "language",
     "toc_depth",
+    "feeds",
 }
 
 
@@ -61,6 +63,7 @@ class SiteConfig:
     language: str = "en"
     branch_colours: dict[str, str] = field(default_factory=dict)
     toc_depth: int = 4  # the deepest heading level an article's contents list (MkDocs' toc_depth)
+    feeds: list[str] = field(default_factory=list)  # the weekly triage reads these beside arXiv
 
     def colour_for(self, branch_id: str, position: int) -> str:
         return self.branch_colours.get(branch_id) or PALETTE[position % len(PALETTE)]
@@ -171,9 +174,24 @@ def parse_config(data: dict[str, Any], text: str = "", file: str = CONFIG_FILE) 
             "toc_depth", "toc_depth must be a heading level from 2 to 6", "e.g. toc_depth: 3"
         )
     config.toc_depth = depth
+    config.feeds = _feeds(data.get("feeds"), fail)
     if config.repo_url and not config.edit_url:
         config.edit_url = config.repo_url.rstrip("/") + "/edit/main/knowledge/"
     return config
+
+
+def _feeds(value: Any, fail: Callable[[str, str, str], FomoError]) -> list[str]:
+    """`feeds:` a list of http(s) URLs of RSS/Atom/JSON feeds (templates/weekly-triage.yml)."""
+    if value is None:
+        return []
+    hint = "write a list of feed URLs, e.g. feeds: [https://example.org/blog/feed.xml]"
+    if not isinstance(value, list):
+        raise fail("feeds", "feeds must be a list of http(s) URLs", hint)
+    for url in value:
+        if not isinstance(url, str) or web_url(url) is None:
+            shown = short_repr(url) if isinstance(url, str) else repr(url)
+            raise fail("feeds", f"feed {shown} is not an http(s) URL", hint)
+    return [url.strip() for url in value]
 
 
 def config_findings(kb_root: Path) -> list[Finding]:
