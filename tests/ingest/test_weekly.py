@@ -55,7 +55,7 @@ def test_a_small_week_is_posted_whole() -> None:
 def test_a_large_week_is_cut_to_fit_keeping_every_section() -> None:
     big = [digest(3000, 800, 1500), digest(40, 0, 5)]
     body = weekly.issue_body(big, TODAY, limit=60_000)
-    assert len(body) <= 60_000
+    assert 55_000 < len(body) <= 60_000  # cut, but no more than it needs
     for heading in ("### New (3000)", "### Already known (800)", "### Unrelated to LLMs (1500)"):
         assert heading in body
     assert (

@@ -108,7 +108,8 @@ def issue_body(
     limit: int = BODY_LIMIT,
 ) -> str:
     """The issue's Markdown: what it is and how to act on it, then each source's digest, with
-    the longest sections shortened until the whole fits in `limit` characters."""
+    every section cut to the most rows (the same for all) that let the whole fit in `limit`
+    characters."""
     start = today - dt.timedelta(days=days - 1)
     where = f"the [run's artifact](<{run_url}>)" if run_url else "the run's artifact"
     head = [
@@ -125,13 +126,22 @@ def issue_body(
     ]
     if run_url:
         head += [f"The full digests are in the artifact of [this run](<{run_url}>).", ""]
-    rows = sum(d.count("\n") + 1 for d in digests)  # more than any section holds
     more = f"in the full triage ({where})"
-    while True:
-        text = "\n".join(head) + "\n" + "\n\n".join(_cut(d.strip(), rows, more) for d in digests)
-        if len(text) <= limit or rows == 0:
-            return text.rstrip("\n") + "\n"
-        rows = rows * 3 // 4
+
+    def text(rows: int) -> str:
+        cut = "\n\n".join(_cut(d.strip(), rows, more) for d in digests)
+        return ("\n".join(head) + "\n" + cut).rstrip("\n") + "\n"
+
+    low, high = 0, sum(d.count("\n") + 1 for d in digests)  # more than any section holds
+    if len(text(high)) <= limit:
+        return text(high)
+    while low < high:  # the most rows per section that still fit
+        middle = (low + high + 1) // 2
+        if len(text(middle)) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return text(low)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
