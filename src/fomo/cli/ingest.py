@@ -19,10 +19,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser = subparsers.add_parser(
         "ingest",
         parents=[common],
-        help="triage a paper feed (arXiv, RSS/Atom, BibTeX, list of titles or URLs)",
-        description="Read an arXiv Atom feed or API answer, any RSS/Atom feed, a BibTeX file or "
-        "a plain list of titles or URLs (a file, '-' for stdin, or an http(s) URL) and say for "
-        "each item whether the map already knows it, where a new one would go, or that it is "
+        help="triage a paper feed (arXiv, RSS/Atom, JSON Feed, BibTeX, list of titles or URLs)",
+        description="Read an arXiv Atom feed or API answer, any RSS/Atom feed, a JSON Feed, "
+        "a BibTeX file or a plain list of titles or URLs (a file, '-' for stdin, or an "
+        "http(s) URL) and say for each item whether the map already knows it, where a new "
+        "one would go, or that it is "
         "unrelated to LLMs. An item whose arXiv id, DOI or URL a topic already cites is known "
         "as that topic. Placement is lexical unless --method semantic (see `fomo place "
         "--help`; the feed is encoded in one batch). With --apply, "
