@@ -37,7 +37,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", choices=("text", "md", "json"), default="text")
     parser.add_argument("--json", action="store_true", help="same as --format json")
-    parser.add_argument("--no-git", action="store_true", help="ignore git history")
+    parser.add_argument("--no-git", action="store_true", help="with --since: ignore git history")
     parser.set_defaults(run=run)
 
 
