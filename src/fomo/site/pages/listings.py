@@ -32,8 +32,9 @@ def articles_newest_first(data: SiteData) -> list[Article]:
 
 
 def recent(data: SiteData) -> tuple[list[Topic], list[Article]]:
-    """The newest topics and articles (what's new and the feed): newest day first, and within
-    a day in map order (the sort is stable), so a day's topics read as the map does."""
+    """The topics newest in the map (by `added`: the Atom feed's entries) and the newest
+    articles (the feed and what's new): newest day first, and within a day in map order (the
+    sort is stable), so a day's topics read as the map does."""
     dated = [t for t in data.order if t.added]
     dated.sort(key=lambda t: t.added, reverse=True)
     articles = [a for a in articles_newest_first(data) if a.published][:NEW_LIMIT]
