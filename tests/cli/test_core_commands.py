@@ -353,3 +353,11 @@ def test_errors_are_red_on_a_terminal(capsys, monkeypatch) -> None:
     terminal.seek(0)
     style.error("bad", "do this")
     assert terminal.getvalue() == "error: bad\n  hint: do this\n"
+
+
+def test_other_commands_name_the_candidates_in_their_error(capsys, names_kb: str) -> None:
+    code, _, err = run(capsys, "tree", "OLMoE", "--kb", names_kb)
+    assert code == 2 and err.startswith("error: no topic is named 'OLMoE'")
+    assert "hint: closest: OLMo (olmo)" in err
+    code, _, err = run(capsys, "tree", "Codex", "--kb", names_kb)
+    assert code == 2 and "codex-2021" in err and "codex-cli" in err

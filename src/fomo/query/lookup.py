@@ -61,12 +61,13 @@ class NoAnswer(UnknownTopicError):
     def __init__(self, term: str, candidates: list[tuple[str, str]], why: str) -> None:
         super().__init__(term, candidates)
         self.why = why
+        listed = ", ".join(f"{title} ({tid})" for tid, title in candidates[:5])
         if why == "ambiguous":
             self.message = f"{term!r} names {len(candidates)} topics; give one of their ids"
-            self.hint = "e.g. fomo where " + candidates[0][0]
+            self.hint = f"one of: {listed}"
         elif why == "closest":
-            self.message = f"no topic is named {term!r}; closest matches listed"
-            self.hint = "give one of their ids, or try `fomo search`"
+            self.message = f"no topic is named {term!r}"
+            self.hint = f"closest: {listed}; or try `fomo search`"
 
 
 @dataclass(frozen=True)
