@@ -265,6 +265,39 @@ def test_writers_drop_non_web_links_of_any_tree(fmt: str) -> None:
         assert scheme not in out.lower(), (fmt, scheme)
 
 
+def _deep_kb(make_kb, levels: int) -> Path:  # type: ignore[no-untyped-def]
+    files = {"map/index.md": topic_file("Root", "The root.")}
+    folder = "map"
+    for i in range(levels):
+        folder += f"/d{i}"
+        files[f"{folder}/index.md"] = topic_file(f"Level {i}", f"Level {i} of a deep map.")
+    return make_kb(files)
+
+
+def test_exporting_a_branch_past_the_depth_limit_is_refused(
+    make_kb, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kb = _deep_kb(make_kb, MAX_DEPTH + 5)
+    out = tmp_path / "out.json"
+    code = main(["export", "json", "--kb", str(kb), "-o", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "map/index.md" in err and "--depth" in err and not out.exists()
+    assert main(["export", "json", "--kb", str(kb), "--depth", str(MAX_DEPTH), "-o", str(out)]) == 0
+
+
+def test_svg_layout_walks_deep_trees_without_recursion() -> None:
+    from fomo.formats import svg
+    from fomo.formats.tree import Node
+
+    root = Node("Root", id="root")
+    current = root
+    for i in range(3_000):  # three times Python's recursion limit
+        current.children = [Node(f"Level {i}", id=f"l{i}")]
+        current = current.children[0]
+    assert svg.write(root).count("Level ") >= 3_000
+
+
 # ---- fuzz: random bytes and random structures, a tree or a FomoError -----------------------
 
 READERS = ("xmind", "freeplane", "opml", "outline", "json")

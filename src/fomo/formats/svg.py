@@ -108,17 +108,24 @@ def _span(box: _Box) -> float:
 
 
 def _place(box: _Box, x: float, top: float, side: int) -> None:
-    """Lay out a subtree: `x` the edge facing the parent, `top` the upper edge of its band."""
-    box.side, box.x = side, x
-    if not box.kids:
-        box.cy = top + box.span / 2
-        return
-    kids = sum(k.span for k in box.kids) + V_GAP * (len(box.kids) - 1)
-    y = top + (box.span - kids) / 2
-    for kid in box.kids:
-        _place(kid, x + side * (box.w + H_GAP), y, side)
-        y += kid.span + V_GAP
-    box.cy = (box.kids[0].cy + box.kids[-1].cy) / 2
+    """Lay out a subtree: `x` the edge facing the parent, `top` the upper edge of its band.
+    Iterative, like every walk here: a map's depth is bounded only by its file system."""
+    stack, order = [(box, x, top)], []
+    while stack:
+        current, edge, band = stack.pop()
+        current.side, current.x = side, edge
+        order.append(current)
+        if not current.kids:
+            current.cy = band + current.span / 2
+            continue
+        kids = sum(k.span for k in current.kids) + V_GAP * (len(current.kids) - 1)
+        y = band + (current.span - kids) / 2
+        for kid in current.kids:
+            stack.append((kid, edge + side * (current.w + H_GAP), y))
+            y += kid.span + V_GAP
+    for current in reversed(order):  # children before parents
+        if current.kids:
+            current.cy = (current.kids[0].cy + current.kids[-1].cy) / 2
 
 
 def _layout(top: _Box) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from fomo.errors import FomoError
+from fomo.formats.safe import MAX_DEPTH
 from fomo.kb.urls import is_web_url
 from fomo.model import KnowledgeBase, Topic
 
@@ -174,6 +175,13 @@ def from_kb(kb: KnowledgeBase, root_id: str | None = None, depth: int | None = N
     for topic in members[1:]:
         if topic.parent in nodes:
             nodes[topic.parent].children.append(nodes[topic.id])
+    if height(nodes[root.id]) > MAX_DEPTH:  # no importer would read it back, and JSON and XML
+        raise FomoError(  # serialisers recurse per level
+            f"the branch under {root.id!r} is nested more than {MAX_DEPTH} levels deep",
+            file=root.source.file or None,
+            hint=f"export it with --depth {MAX_DEPTH} or less, or a deeper --root",
+            code="too-deep",
+        )
     return nodes[root.id]
 
 
