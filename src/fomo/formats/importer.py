@@ -12,13 +12,21 @@ Nothing is written when planning raised, and an existing file is rewritten only 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from fomo.errors import FomoError
-from fomo.formats.tree import Link, Node, split_title
+from fomo.formats.nodetext import (
+    CUT_PREFIX,
+    NO_ESSENCE,
+    essence_and_body,
+    first_sentence,
+    looks_like_fomo_id,
+    names,
+    reference_kind,
+)
+from fomo.formats.tree import Link, Node
 from fomo.kb.edit import (
     Change,
     FileWrite,
@@ -32,28 +40,7 @@ from fomo.kb.edit import apply as edit_apply
 from fomo.kb.edit import folder_of as topic_folder
 from fomo.kb.names import make_id, name_key, name_table
 from fomo.kb.urls import is_web_url
-from fomo.kb.validate import ESSENCE_LIMIT, ESSENCE_PLACEHOLDER, ID_PATTERN
 from fomo.model import RELATION_KINDS, KnowledgeBase, Topic
-
-# Both start with the placeholder, so `check` asks a person to write or rewrite the essence.
-NO_ESSENCE = f"{ESSENCE_PLACEHOLDER} one sentence on what it is and why it exists"
-CUT_PREFIX = f"{ESSENCE_PLACEHOLDER} shorten: "
-# A sentence ends at . ! or ? (closing quotes and brackets included) before a space or the end.
-_SENTENCE_END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s|$)")
-# Words a full stop follows without ending the sentence (lowercase, without that final stop).
-_ABBREVIATIONS = frozenset(
-    "e.g i.e vs al cf viz approx ca fig figs eq eqs no nos vol pp sec ch ref refs resp incl "
-    "esp dept univ dr mr mrs ms prof st jr sr u.s u.k a.k.a".split()
-)
-_RANDOM_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-|^\d+$|^[0-9a-z]{20,}$")
-_KIND_BY_HOST = (
-    ("arxiv.org", "paper"),
-    ("doi.org", "paper"),
-    ("openreview.net", "paper"),
-    ("youtube.com", "video"),
-    ("youtu.be", "video"),
-    ("github.com", "code"),
-)
 
 
 @dataclass
@@ -102,24 +89,6 @@ class Plan:
 
 
 # ---- the tree: checks and clean-up ---------------------------------------------------------
-
-
-def first_sentence(text: str) -> str:
-    """The text up to its first sentence end; "e.g.", "i.e.", "vs.", "et al.", initials and a
-    stop followed by a lowercase word do not end a sentence."""
-    for match in _SENTENCE_END.finditer(text):
-        rest = text[match.end() :].lstrip()
-        if not rest:
-            break
-        if match.group().startswith(".") and not match.group().startswith(".."):
-            before = text[: match.start()].split()
-            word = before[-1].lstrip("([\"'").lower() if before else ""
-            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
-                continue
-        if rest[0].islower():
-            continue
-        return text[: match.end()]
-    return text
 
 
 def prepare(root: Node, file: str, warnings: list[str]) -> Node:
@@ -192,55 +161,6 @@ def _walk_parents(root: Node) -> list[tuple[Node, Node | None, int]]:
         out.append((node, parent, position))
         stack.extend((c, node, i) for i, c in reversed(list(enumerate(node.children, start=1))))
     return out
-
-
-# ---- names and fields -----------------------------------------------------------------------
-
-
-def looks_like_fomo_id(node_id: str) -> bool:
-    """Ids that FOMO wrote (kebab-case words), not a tool's random ones (uuids, long hashes)."""
-    return bool(ID_PATTERN.match(node_id)) and not _RANDOM_ID.search(node_id)
-
-
-def reference_kind(url: str) -> str:
-    host = url.split("/")[2].lower() if url.count("/") >= 2 else ""
-    return next((kind for part, kind in _KIND_BY_HOST if host.endswith(part)), "docs")
-
-
-def names(node: Node, *, split: bool = True) -> tuple[str, list[str]]:
-    """Title and aliases: a bracketed tail "(DPO)" becomes an alias; repeats dropped."""
-    title, tail = split_title(node.title) if split else (" ".join(node.title.split()), [])
-    keys = {name_key(title)}
-    aliases = []
-    for alias in [*node.aliases, *tail]:
-        key = name_key(alias)
-        if key and key not in keys:
-            keys.add(key)
-            aliases.append(alias)
-    return title, aliases
-
-
-def _paragraphs(*parts: str) -> str:
-    return "\n\n".join(part for part in parts if part)
-
-
-def essence_and_body(node: Node) -> tuple[str, str, bool]:
-    """(essence, body, cut). The node's essence (the note's first line in tools with one notes
-    field) is kept whole when it fits the limit. Over the limit, its first sentence becomes the
-    essence and the rest goes to the body; a first sentence still over the limit is cut and
-    marked with the placeholder, so `check` asks a person to rewrite it, and the whole text
-    stays in the body, so nothing is lost."""
-    first = " ".join(node.essence.split())
-    if not first:
-        return NO_ESSENCE, node.note, False
-    if len(first) <= ESSENCE_LIMIT:
-        return first, node.note, False
-    sentence = first_sentence(first)
-    if len(sentence) <= ESSENCE_LIMIT:
-        return sentence, _paragraphs(first[len(sentence) :].strip(), node.note), False
-    room = ESSENCE_LIMIT - len(CUT_PREFIX) - 1
-    short = sentence[:room].rsplit(" ", 1)[0] if " " in sentence[:room] else sentence[:room]
-    return CUT_PREFIX + short + "…", _paragraphs(first, node.note), True
 
 
 # ---- the plan -------------------------------------------------------------------------------
@@ -589,3 +509,20 @@ def apply(plan: Plan, kb_dir: Path) -> None:
     change = plan.change()
     if change.writes or change.moves:
         edit_apply(change, kb_dir)
+
+
+__all__ = [  # the importer's API, with the node helpers it is written in terms of
+    "CUT_PREFIX",
+    "NO_ESSENCE",
+    "Action",
+    "Plan",
+    "apply",
+    "essence_and_body",
+    "first_sentence",
+    "looks_like_fomo_id",
+    "make_id",
+    "merge_file",
+    "names",
+    "plan_import",
+    "reference_kind",
+]

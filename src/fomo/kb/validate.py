@@ -10,16 +10,22 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from fomo.kb import schema
+from fomo.kb.fields import (
+    Finding,
+    Report,
+    check_fields,
+    check_keys,
+    check_released,
+    check_url,
+)
 from fomo.kb.load import Loaded, build
 from fomo.kb.location import MAP_DIR
 from fomo.kb.names import NAME_KINDS, make_id, name_key, record_names
-from fomo.kb.schema import EARLIEST_YEAR, INT_LIMIT, Field, is_date, is_int, is_month
-from fomo.kb.urls import is_web_url
+from fomo.kb.schema import EARLIEST_YEAR, is_int
 from fomo.model import REFERENCE_KINDS, KnowledgeBase
 
 ESSENCE_LIMIT = 200
@@ -34,217 +40,7 @@ NEWER_BY = 60 * 10**9
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    file: str
-    line: int
-    message: str
-    hint: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: [{self.code}] {self.message}\n  hint: {self.hint}"
-
-
-class _Report:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.findings: list[Finding] = []
-        self._texts: dict[str, list[str]] = {}
-
-    def add(self, code: str, file: str, line: int, message: str, hint: str) -> None:
-        self.findings.append(Finding(code, file, line, message, hint))
-
-    def line_of(self, file: str, needle: str, after: int = 1) -> int:
-        """The first line at or after `after` that mentions `needle` (for nested values)."""
-        if file not in self._texts:
-            try:
-                self._texts[file] = (self.root / file).read_text("utf-8").splitlines()
-            except (OSError, UnicodeDecodeError):
-                self._texts[file] = []
-        for number, line in enumerate(self._texts[file][after - 1 :], start=after):
-            if needle in line:
-                return number
-        return after
-
-
-def _check_keys(
-    report: _Report, path: str, meta: dict[str, Any], lines: dict[str, int], allowed: Iterable[str]
-) -> None:
-    allowed = tuple(allowed)
-    for key in meta:
-        if key in allowed:
-            continue
-        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else "allowed keys: " + ", ".join(allowed)
-        report.add("unknown-key", path, lines.get(key, 1), f"unknown key '{key}'", hint)
-
-
-def _check_url(report: _Report, path: str, line: int, url: Any, what: str) -> None:
-    if not is_web_url(url):
-        report.add(
-            "bad-url",
-            path,
-            line,
-            f"{what} URL {url!r} is not an http(s) address",
-            "use a full https:// address; javascript:, data: and file: links are refused",
-        )
-
-
-def _where(spec: Field, what: str) -> str:
-    return f"{what} {spec.name!r}" if what else f"{spec.name!r}"
-
-
-def _check_text(report: _Report, path: str, at: int, spec: Field, value: Any, what: str) -> None:
-    if spec.required and (not isinstance(value, str) or not value.strip()):
-        report.add(
-            f"missing-{spec.name}",
-            path,
-            at,
-            f"'{spec.name}' is missing or empty",
-            f"add '{spec.name}: ...' to the front matter"
-            + (" (one sentence: what it is and why it exists)" if spec.name == "essence" else ""),
-        )
-    elif value is not None and not isinstance(value, str):
-        report.add(
-            "bad-type",
-            path,
-            at,
-            f"{_where(spec, what)} must be text, not {type(value).__name__}",
-            f'write {spec.name}: "..." (quote it if it looks like a number or a date)',
-        )
-
-
-def _check_names(report: _Report, path: str, at: int, spec: Field, value: Any, what: str) -> None:
-    if value is not None and not (
-        isinstance(value, list) and all(isinstance(v, str) for v in value)
-    ):
-        report.add(
-            "bad-type",
-            path,
-            at,
-            f"{_where(spec, what)} must be a list of names",
-            f"write {spec.name}: [first, second]",
-        )
-
-
-def _check_int(report: _Report, path: str, at: int, spec: Field, value: Any, what: str) -> None:
-    if value is None:
-        return
-    if not is_int(value):
-        report.add(
-            "bad-type",
-            path,
-            at,
-            f"{_where(spec, what)} must be a whole number",
-            f"write {spec.name}: 3",
-        )
-    elif abs(value) > INT_LIMIT:
-        report.add(
-            "bad-number",
-            path,
-            at,
-            f"{_where(spec, what)} is out of range: {value}",
-            f"use a whole number between -{INT_LIMIT:_} and {INT_LIMIT:_}".replace("_", ","),
-        )
-
-
-def _check_year(report: _Report, path: str, at: int, spec: Field, value: Any, what: str) -> None:
-    if value is not None and not is_int(value):
-        report.add(
-            "bad-year",
-            path,
-            at,
-            f"year {value!r} is not plausible",
-            f"use a four-digit year from {EARLIEST_YEAR} on, or leave it out",
-        )
-
-
-def _check_month(report: _Report, path: str, at: int, spec: Field, value: Any, what: str) -> None:
-    if value is not None and not (isinstance(value, str) and is_month(value)):
-        report.add(
-            "bad-month",
-            path,
-            at,
-            f"{spec.name} {value!r} is not a month",
-            f"write {spec.name}: YYYY-MM (a month, e.g. {spec.name}: 2026-03), or leave it out",
-        )
-
-
-def _check_date(report: _Report, path: str, at: int, spec: Field, value: Any, what: str) -> None:
-    if value is not None and not is_date(value):
-        report.add(
-            "bad-date",
-            path,
-            at,
-            f"{_where(spec, what)} is not a date: {value!r}",
-            f"write {spec.name}: YYYY-MM-DD, e.g. {spec.name}: {dt.date.today().isoformat()}",
-        )
-
-
-def _check_choice(report: _Report, path: str, at: int, spec: Field, value: Any, what: str) -> None:
-    if value is not None and value not in spec.allowed:
-        report.add(
-            "bad-status" if spec.name == "status" else "bad-value",
-            path,
-            at,
-            f"{what + ' ' if what else ''}{spec.name} {value!r} is unknown",
-            "use one of: " + ", ".join(spec.allowed),
-        )
-
-
-def _check_url_field(
-    report: _Report, path: str, at: int, spec: Field, value: Any, what: str
-) -> None:
-    if value is not None:
-        _check_url(report, path, at, value, spec.name)
-
-
-# Judges of a raw value by schema type; paper, references and parts have their own below.
-_CHECKS = {
-    "text": _check_text,
-    "names": _check_names,
-    "ids": _check_names,
-    "int": _check_int,
-    "year": _check_year,
-    "month": _check_month,
-    "date": _check_date,
-    "choice": _check_choice,
-    "url": _check_url_field,
-}
-
-
-def _check_released(
-    report: _Report, path: str, meta: dict[str, Any], at: int, this_year: int
-) -> None:
-    """`released: YYYY-MM` (its form is judged with the other fields): plausible, and in `year`."""
-    released = meta.get("released")
-    if not isinstance(released, str) or not is_month(released):
-        return
-    released_year = int(released[:4])
-    year = meta.get("year")
-    if not EARLIEST_YEAR <= released_year <= this_year + 1:
-        report.add(
-            "bad-month",
-            path,
-            at,
-            f"released {released!r} is not plausible",
-            f"write released: YYYY-MM between {EARLIEST_YEAR} and {this_year + 1}, or leave it out",
-        )
-    elif isinstance(year, int) and not isinstance(year, bool) and year != released_year:
-        report.add(
-            "released-year-mismatch",
-            path,
-            at,
-            f"released {released} is not in year {year}",
-            f"make them agree: year: {released_year}, or released: {year}-MM",
-        )
-
-
-def _check_topic(report: _Report, path: str, record: dict[str, Any], this_year: int) -> None:
+def _check_topic(report: Report, path: str, record: dict[str, Any], this_year: int) -> None:
     meta, lines = record["meta"], record["lines"]
     line = lines.get
     if not ID_PATTERN.match(record["id"]):
@@ -255,8 +51,8 @@ def _check_topic(report: _Report, path: str, record: dict[str, Any], this_year: 
             f"id '{record['id']}' is not lowercase kebab-case",
             f"rename the file or folder to '{make_id(record['id'])}'",
         )
-    _check_keys(report, path, meta, lines, TOPIC_KEYS)
-    _check_fields(report, path, schema.TOPIC, meta, lambda key: line(key, 1), "")
+    check_keys(report, path, meta, lines, TOPIC_KEYS)
+    check_fields(report, path, schema.TOPIC, meta, lambda key: line(key, 1), "")
     essence = meta.get("essence")
     if isinstance(essence, str):
         if len(essence) > ESSENCE_LIMIT:
@@ -284,7 +80,7 @@ def _check_topic(report: _Report, path: str, record: dict[str, Any], this_year: 
             f"year {year!r} is not plausible",
             f"use a four-digit year between {EARLIEST_YEAR} and {this_year + 1}, or leave it out",
         )
-    _check_released(report, path, meta, line("released", 1), this_year)
+    check_released(report, path, meta, line("released", 1), this_year)
     paper = meta.get("paper")
     if paper is not None:
         if not isinstance(paper, dict) or not isinstance(paper.get("title"), str):
@@ -296,7 +92,7 @@ def _check_topic(report: _Report, path: str, record: dict[str, Any], this_year: 
                 'write paper: {title: "...", year: 2023}',
             )
         elif paper.get("url") is not None:
-            _check_url(report, path, line("paper", 1), paper.get("url"), "paper")
+            check_url(report, path, line("paper", 1), paper.get("url"), "paper")
     references = meta.get("references")
     if references is not None and not isinstance(references, list):
         report.add(
@@ -318,7 +114,7 @@ def _check_topic(report: _Report, path: str, record: dict[str, Any], this_year: 
             )
             continue
         at = report.line_of(path, str(reference.get("url") or reference.get("title")), start)
-        _check_url(report, path, at, reference.get("url"), "reference")
+        check_url(report, path, at, reference.get("url"), "reference")
         kind = reference.get("kind")
         if kind is not None and kind not in REFERENCE_KINDS:
             report.add(
@@ -331,7 +127,7 @@ def _check_topic(report: _Report, path: str, record: dict[str, Any], this_year: 
 
 
 def _check_tree(
-    report: _Report,
+    report: Report,
     records: list[tuple[str, dict[str, Any]]],
     kb: KnowledgeBase,
     dirs: list[str],
@@ -405,7 +201,7 @@ def _check_tree(
             )
         record = bodies[path]
         _check_links(report, path, record["body"], record.get("body_line", 1), kb, broken)
-    _check_cycles(report, kb, records)
+    _check_cycles(report, kb)
     have_index = {p.rsplit("/", 1)[0] for p in mtimes if p.endswith("/index.md")}
     for folder in dirs:
         if folder.startswith(MAP_DIR) and folder not in have_index:
@@ -423,7 +219,7 @@ _CODE = re.compile(r"^(```|~~~).*?^\1[^\n]*$|`[^`\n]*`", re.MULTILINE | re.DOTAL
 
 
 def _check_links(
-    report: _Report,
+    report: Report,
     path: str,
     body: str,
     first_line: int,
@@ -446,9 +242,7 @@ def _check_links(
         )
 
 
-def _check_cycles(
-    report: _Report, kb: KnowledgeBase, records: list[tuple[str, dict[str, Any]]]
-) -> None:
+def _check_cycles(report: Report, kb: KnowledgeBase) -> None:
     state: dict[str, int] = {}
     reported: set[frozenset[str]] = set()
 
@@ -485,7 +279,7 @@ def _check_cycles(
 
 
 def _check_ids_exist(
-    report: _Report, path: str, at: int, value: Any, kb: KnowledgeBase, what: str, known: set[str]
+    report: Report, path: str, at: int, value: Any, kb: KnowledgeBase, what: str, known: set[str]
 ) -> None:
     """Each string in a `topics` list must name a topic (other items are bad-type already);
     ids of topic files that did not load are left to those files' own findings."""
@@ -502,26 +296,12 @@ def _check_ids_exist(
         )
 
 
-def _check_fields(
-    report: _Report,
-    path: str,
-    fields: tuple[Field, ...],
-    values: dict[str, Any],
-    at: Any,
-    what: str,
-) -> None:
-    """Every simple field of `values` judged by its schema type; `at(key)` gives its line."""
-    for spec in fields:
-        if spec.type in _CHECKS and (spec.name in values or spec.required):
-            _CHECKS[spec.type](report, path, at(spec.name), spec, values.get(spec.name), what)
-
-
 def _check_article(
-    report: _Report, path: str, record: dict[str, Any], kb: KnowledgeBase, known: set[str]
+    report: Report, path: str, record: dict[str, Any], kb: KnowledgeBase, known: set[str]
 ) -> None:
     meta, lines = record["meta"], record["lines"]
-    _check_keys(report, path, meta, lines, ARTICLE_KEYS)
-    _check_fields(report, path, schema.ARTICLE, meta, lambda key: lines.get(key, 1), "")
+    check_keys(report, path, meta, lines, ARTICLE_KEYS)
+    check_fields(report, path, schema.ARTICLE, meta, lambda key: lines.get(key, 1), "")
     _check_links(report, path, record["body"], record.get("body_line", 1), kb, known)
     _check_ids_exist(report, path, 1, meta.get("topics"), kb, "article", known)
     from fomo.kb.articles import link_problems  # it imports kb.edit, which imports us
@@ -532,7 +312,7 @@ def _check_article(
 
 
 def _check_part(
-    report: _Report,
+    report: Report,
     path: str,
     part: dict[str, Any],
     start: int,
@@ -553,9 +333,7 @@ def _check_part(
                 f"unknown part key '{key}'",
                 f"did you mean '{close[0]}'?" if close else "allowed: " + ", ".join(PART_KEYS),
             )
-    _check_fields(
-        report, path, schema.PART, part, lambda key: report.line_of(path, key, at), "part"
-    )
+    check_fields(report, path, schema.PART, part, lambda key: report.line_of(path, key, at), "part")
     _check_ids_exist(report, path, at, part.get("topics"), kb, "part", known)
     article = part.get("article")
     if isinstance(article, str) and not (root / folder / article).is_file():
@@ -574,7 +352,7 @@ def _check_part(
 
 
 def _check_sessions(
-    report: _Report,
+    report: Report,
     records: list[tuple[str, dict[str, Any]]],
     kb: KnowledgeBase,
     root: Path,
@@ -587,8 +365,8 @@ def _check_sessions(
             continue
         if record["kind"] != "session":
             continue
-        _check_keys(report, path, meta, lines, SESSION_KEYS)
-        _check_fields(report, path, schema.SESSION, meta, lambda k, at=lines: at.get(k, 1), "")
+        check_keys(report, path, meta, lines, SESSION_KEYS)
+        check_fields(report, path, schema.SESSION, meta, lambda k, at=lines: at.get(k, 1), "")
         parts = meta.get("parts")
         if parts is not None and not isinstance(parts, list):
             report.add(
@@ -615,14 +393,14 @@ def _check_sessions(
 
 def check_topic_record(path: str, record: dict[str, Any], root: Path) -> list[Finding]:
     """The per-file findings of one parsed topic (the edit layer vets a file before writing)."""
-    report = _Report(root)
+    report = Report(root)
     _check_topic(report, path, record, dt.date.today().year)
     return report.findings
 
 
 def check(loaded: Loaded, today: dt.date | None = None) -> list[Finding]:
     """All findings for a loaded knowledge base, ordered by file and line."""
-    report = _Report(loaded.root)
+    report = Report(loaded.root)
     this_year = (today or dt.date.today()).year
     with loaded.index.snapshot():  # one view, whatever another process syncs meanwhile
         records = list(loaded.index.records())

@@ -69,7 +69,7 @@ def rollback(root: Path) -> bool:
         data = json.loads(path.read_text(encoding="utf-8"))
         changes = data["changes"]
     except FileNotFoundError:
-        _sweep_temporaries(root, [root])
+        _sweep_temporaries([root])
         return False
     except (OSError, ValueError, KeyError, TypeError):
         changes = []  # a journal cut short was written before any step: nothing to undo
@@ -90,7 +90,7 @@ def rollback(root: Path) -> bool:
             folders.add((root / target).parent)
         for folder in reversed(change.get("created_dirs", [])):
             folders.add(root / folder)
-    _sweep_temporaries(root, folders)
+    _sweep_temporaries(folders)
     for change in changes:
         for folder in sorted(change.get("created_dirs", []), key=len, reverse=True):
             with contextlib.suppress(OSError):  # only when empty
@@ -99,7 +99,7 @@ def rollback(root: Path) -> bool:
     return True
 
 
-def _sweep_temporaries(root: Path, folders: Iterable[Path]) -> None:
+def _sweep_temporaries(folders: Iterable[Path]) -> None:
     """Remove `.fomo-*.tmp` files an interrupted atomic write left in these folders."""
     for folder in folders:
         with contextlib.suppress(OSError):
