@@ -83,6 +83,23 @@ def test_non_regular_sources_are_refused(
     assert source in err and "hint:" in err
 
 
+def test_a_source_file_over_the_size_limit_is_refused(
+    starter_kb: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import fomo.ingest.read
+
+    monkeypatch.setattr(fomo.ingest.read, "SIZE_LIMIT", 1000)
+    source = tmp_path / "titles.txt"
+    source.write_text("Direct Preference Optimization\n" * 100, encoding="utf-8")
+    code = main(["ingest", "--kb", str(starter_kb), str(source)])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert f"error: {source}" in err and "size limit of 1,000" in err and "hint:" in err
+
+
 # ---- redirects ----------------------------------------------------------------------------
 
 

@@ -45,12 +45,25 @@ def load_source(
             f"{source!r} is not a file or an http(s) URL",
             hint="pass a feed, BibTeX or text file, '-' for standard input, or a URL",
         )
-    if path.stat().st_size > limit:
-        raise FomoError(f"{source} is over the size limit of {limit:,} bytes", file=source)
+    too_large = FomoError(
+        f"{source} is over the size limit of {limit:,} bytes",
+        file=source,
+        hint="split it, or keep only the entries you want to triage",
+    )
     try:
-        return path.read_bytes(), []
+        if path.stat().st_size > limit:
+            raise too_large
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)  # the file may have grown since the check
     except OSError as error:
-        raise FomoError(f"cannot read {source}: {error.strerror}", file=source) from error
+        raise FomoError(
+            f"cannot read {source}: {error.strerror}",
+            file=source,
+            hint="check the path and that you may read it",
+        ) from None
+    if len(data) > limit:
+        raise too_large
+    return data, []
 
 
 def refuse_binary(data: bytes, name: str, notices: list[str] | None = None) -> bytes:
