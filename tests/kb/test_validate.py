@@ -195,3 +195,17 @@ def test_released_must_be_a_real_month_in_year(make_kb, value: str, code: str) -
     )
     assert [(f.code, f.file, f.line) for f in found] == [(code, DPO, 5)]
     assert "released" in found[0].hint
+
+
+def test_a_topic_may_repeat_its_own_name_in_another_spelling(make_kb) -> None:
+    found = findings_for(
+        make_kb,
+        {
+            DPO: topic_file(
+                "Direct Preference Optimisation",
+                "E.",
+                aliases="[DPO, direct preference optimization]",
+            )
+        },
+    )
+    assert found == []

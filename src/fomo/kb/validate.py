@@ -154,7 +154,7 @@ def _check_tree(
     for path, record in records:
         for kind, name in record_names(record["id"], record["meta"]):
             key = name_key(name)
-            if key and all(c[3] != record["id"] for c in claims[key]):
+            if key and all(c[4] != record["id"] for c in claims[key]):
                 age = mtimes.get(path, 0) // NEWER_BY
                 claims[key].append((age, NAME_KINDS.index(kind), kind, name, record["id"], path))
     for contenders in claims.values():
