@@ -100,26 +100,26 @@ def read_json_feed(data: bytes, name: str) -> Batch:
         feed = json.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as error:
         raise FomoError(
-            f"{name} is JSON but not UTF-8, which JSON Feed requires",
+            "JSON but not UTF-8, which JSON Feed requires",
             file=name,
             hint="save the feed as UTF-8",
         ) from error
     except json.JSONDecodeError as error:
         raise FomoError(
-            f"{name} is not valid JSON: {error.msg}",
+            f"not valid JSON: {error.msg}",
             file=name,
             line=error.lineno,
             hint=_NO_ENTRIES_HINT,
         ) from None
     except RecursionError:
         raise FomoError(
-            f"{name} is JSON nested too deeply to be a feed", file=name, hint=_NO_ENTRIES_HINT
+            "JSON nested too deeply to be a feed", file=name, hint=_NO_ENTRIES_HINT
         ) from None
     version = feed.get("version") if isinstance(feed, dict) else None
     items = feed.get("items") if isinstance(feed, dict) else None
     if not _text(version).startswith(JSON_FEED_VERSION) or not isinstance(items, list) or not items:
         raise FomoError(
-            f"{name} has no feed entries (a JSON Feed needs a version "
+            "no feed entries (a JSON Feed needs a version "
             f"'{JSON_FEED_VERSION}...' and a list of items)",
             file=name,
             hint=_NO_ENTRIES_HINT,
