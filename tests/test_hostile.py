@@ -249,3 +249,24 @@ def test_an_index_cache_that_cannot_be_written_does_not_stop_commands(
     code, out, _ = run(capsys, "where", "dpo", "--kb", str(starter_kb))
     assert code == 0 and "Direct Preference Optimization" in out
     assert findings(capsys, starter_kb) == []
+
+
+def test_a_full_disk_during_import_leaves_no_empty_folder(
+    starter_kb, tmp_path, capsys, monkeypatch
+):
+    outline = tmp_path / "in.md"
+    outline.write_text("- New Branch\n  - Deep Child\n    - Deeper\n", encoding="utf-8")
+    before = tree_hash(starter_kb)
+    real_replace = os.replace
+
+    def full(source, target):
+        if Path(target).name == "deeper.md":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+        real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", full)
+    code, _, err = run(capsys, "import", str(outline), "--kb", str(starter_kb))
+    assert code == 2 and "deeper.md" in err and "space" in err
+    assert tree_hash(starter_kb) == before
+    assert not (starter_kb / "map/new-branch").exists()
+    assert list(starter_kb.rglob(".fomo-*")) == []

@@ -103,9 +103,9 @@ def apply(changes: Change | Iterable[Change], root: Path) -> None:
                     step()
                 except Exception:
                     undone = False  # the journal stays: the next command finishes the undo
-            if undone:
+            if undone:  # and the folders the writes made, and any temporary file
                 with contextlib.suppress(OSError):
-                    journal.clear(root)
+                    journal.rollback(root)
             if isinstance(error, OSError):
                 raise os_error(error, root) from None
             raise
