@@ -82,35 +82,34 @@ def server() -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def page_and_requests(
-    extension: Path, server: str, tmp_path_factory: pytest.TempPathFactory
+    extension: Path, server: str, browser: object, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[object, list[str]]]:
+    """A persistent context with the unpacked extension, from the session's Playwright (one
+    sync Playwright per thread) and Debian's Chromium."""
     executable = need_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("profile")),
-            executable_path=executable,
-            headless=False,  # the --headless=new argument makes it headless, with extensions
-            args=[
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--disable-extensions-except={extension}",
-                f"--load-extension={extension}",
-            ],
-        )
-        seen: list[str] = []
-        context.on("request", lambda request: seen.append(request.url))
-        page = context.new_page()
-        page.goto(f"{server}/post")
-        page.wait_for_selector("span.fomo-mark", timeout=10_000)
-        yield page, seen
-        context.close()
+    context = browser.browser_type.launch_persistent_context(
+        str(tmp_path_factory.mktemp("profile")),
+        executable_path=executable,
+        headless=False,  # the --headless=new argument makes it headless, with extensions
+        args=[
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--disable-extensions-except={extension}",
+            f"--load-extension={extension}",
+        ],
+    )
+    seen: list[str] = []
+    context.on("request", lambda request: seen.append(request.url))
+    page = context.new_page()
+    page.goto(f"{server}/post")
+    page.wait_for_selector("span.fomo-mark", timeout=10_000)
+    yield page, seen
+    context.close()
 
 
 def test_the_extension_folder_and_zip(extension: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tests.site.conftest import SITE_KB, write_kb
 
-GOLDEN = "4e70aca85bf14387d883309506e4c488c26becdd3e3350b1d17d3824a367d944"
+GOLDEN = "c632d5372853cc6ed1452c79b17c5620376b2a0eccd01e3ac9706b33b590bde7"
 
 
 def site_hash(work: Path) -> str:

@@ -21,7 +21,10 @@ from tests.site.conftest import SITE_KB, write_kb
 
 def _api_pages(data: SiteData) -> Iterator[Page]:
     for topic in data.order:
-        yield Page(Output(f"api/topics/{topic.id}.json", f"api/topics/{topic.id}.json"), topic)
+        yield Page(
+            Output(f"example-api/topics/{topic.id}.json", f"example-api/topics/{topic.id}.json"),
+            topic,
+        )
 
 
 def _api_text(renderer: Renderer, page: Page) -> str:
@@ -50,16 +53,16 @@ def test_one_registration_adds_a_kind_everywhere(tmp_path: Path) -> None:
     out = tmp_path / "out"
     builder = SiteBuilder(kb, out, search=False, base_url="https://example.org/")
     builder.build()
-    assert json.loads((out / "api/topics/dpo.json").read_text())["id"] == "dpo"
-    assert "https://example.org/api/topics/dpo.json" in (out / "sitemap.xml").read_text()
+    assert json.loads((out / "example-api/topics/dpo.json").read_text())["id"] == "dpo"
+    assert "https://example.org/example-api/topics/dpo.json" in (out / "sitemap.xml").read_text()
     (kb / "map/training/preferences/ppo.md").write_text(
         topic_file("PPO v2", "Edited.", aliases="[PPO]"), encoding="utf-8"
     )
     _, touched = builder.update()
-    assert "api/topics/ppo.json" in touched and "api/topics/dpo.json" not in touched
+    assert "example-api/topics/ppo.json" in touched and "example-api/topics/dpo.json" not in touched
     (kb / "map/training/preferences/ppo.md").unlink()
     _, touched = builder.update()
-    assert not (out / "api/topics/ppo.json").exists()  # its page is gone with the topic
+    assert not (out / "example-api/topics/ppo.json").exists()  # its page is gone with the topic
 
 
 @pytest.mark.usefixtures("with_api")
