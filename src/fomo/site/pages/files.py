@@ -32,4 +32,4 @@ def content(renderer: Renderer, page: Page) -> bytes:
     return source
 
 
-register(PageKind("article-file", pages, text=content))
+register(PageKind("article-file", pages, text=content, parallel=True))
