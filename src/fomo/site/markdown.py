@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html import unescape as html_unescape
 from typing import Any
 from urllib.parse import quote
 
@@ -211,7 +212,9 @@ def _local_links_rule(state: StateCore) -> None:
     """Hand every relative link and image source (Markdown and raw HTML) to the rewriter,
     with its line, and note whether the body has raw HTML (it then needs sanitizing)."""
     rewrite: LinkRewriter | None = state.env.get("links")
-    lines = state.src.splitlines()
+    if rewrite is None and not state.md.options.get("html"):
+        return  # a topic body: no raw HTML, nothing to rewrite
+    lines = state.src.splitlines() if rewrite is not None else []
 
     def html(content: str, span: list[int] | None) -> str:
         state.env["raw"] = True
@@ -220,7 +223,7 @@ def _local_links_rule(state: StateCore) -> None:
 
         def one(match: re.Match[str]) -> str:
             url = match.group(2) or match.group(3) or match.group(4) or ""
-            plain = url.replace("&amp;", "&")
+            plain = html_unescape(url)
             image = match.group(1).lower().startswith("src")
             new = rewrite(plain, image, line_of(lines, span, url))
             return match.group(0) if new is None else f'{match.group(1)}"{escape(new)}"'
