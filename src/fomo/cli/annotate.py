@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from typing import Any
@@ -95,7 +96,11 @@ def run(args: argparse.Namespace) -> int:
     found = annotate(loaded.kb, text)
     form = "json" if args.json else args.format
     if form == "json":
-        print_json(found.as_list())
+        rows = found.as_list()
+        if sys.stdout.isatty():
+            print_json(rows)
+        else:  # one line: the C encoder, ten times faster than an indented dump of a long text
+            sys.stdout.write(json.dumps(rows, ensure_ascii=False) + "\n")
     elif form == "md":
         sys.stdout.write(to_markdown(found, _href(args.base_url, loaded.root)))
     else:
