@@ -16,6 +16,7 @@
     "svg,math,iframe,a,[contenteditable]:not([contenteditable='false']),.fomo-mark,.fomo-card";
   const WORD = /[\p{L}\p{N}_]+/gu;
   const KEY_WORD = /[\p{L}\p{N}]+/gu;
+  const ASCII_WORD = /^[A-Za-z0-9]+$/;
   const GAP = /^(?:[ \t\u00a0]*\n?[ \t\u00a0]*|[ \t]?[-\u2010\u2011\u2013/.:+'\u2019][ \t]?)$/;
   const SENTENCE_END = ".!?\n•*#>|";
   const OPENERS = " \t\"'“‘([{-–—";
@@ -40,7 +41,11 @@
 
   function wordKey(word) {
     let key = keyCache.get(word);
-    if (key === undefined) {
+    if (key === undefined && ASCII_WORD.test(word)) {
+      const lowered = word.toLowerCase(); // the common case: no accents, one word
+      key = singular(spelling.get(lowered) || lowered);
+      keyCache.set(word, key);
+    } else if (key === undefined) {
       const folded = word.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
       key = (folded.match(KEY_WORD) || []).map((w) => singular(spelling.get(w) || w)).join("");
       keyCache.set(word, key);
@@ -121,7 +126,7 @@
 
   function acceptable(node) {
     const parent = node.parentElement;
-    return !!parent && !parent.closest(SKIP) && !parent.isContentEditable;
+    return !!parent && !parent.closest(SKIP); // ([contenteditable] in SKIP: no style lookup)
   }
 
   const marked = new Set(); // topic ids already marked on this page
@@ -135,8 +140,7 @@
         if (acceptable(root)) nodes.push(root);
         continue;
       }
-      if (root.nodeType !== Node.ELEMENT_NODE || root.closest(SKIP) || root.isContentEditable)
-        continue;
+      if (root.nodeType !== Node.ELEMENT_NODE || root.closest(SKIP)) continue;
       const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
         acceptNode: (n) =>
           n.data.trim().length > 1 && acceptable(n)
