@@ -3,6 +3,7 @@ persistent context loads it unpacked, and a local page that looks like a social 
 
 from __future__ import annotations
 
+import hashlib
 import http.server
 import json
 import threading
@@ -198,4 +199,27 @@ def test_content_added_later_is_marked(page_and_requests: tuple) -> None:
 def test_no_request_left_the_pages_server(page_and_requests: tuple, server: str) -> None:
     _, seen = page_and_requests
     assert seen
-    assert all(url.startswith(server) for url in seen), seen
+    outside = [u for u in seen if not u.startswith((server, "chrome-extension://"))]
+    assert outside == []
+
+
+def _extension_id(folder: Path) -> str:
+    """Chromium's id of an unpacked extension: the SHA-256 of its absolute path, the first 32
+    hex digits written with the letters a-p."""
+    digest = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:32]
+    return "".join(chr(ord("a") + int(digit, 16)) for digit in digest)
+
+
+def test_pausing_a_site_removes_the_marks_and_resuming_brings_them_back(
+    page_and_requests: tuple, extension: Path
+) -> None:
+    page, _ = page_and_requests
+    popup = page.context.new_page()
+    popup.goto(f"chrome-extension://{_extension_id(extension)}/popup.html")
+    assert popup.inner_text("#status") == "Terms are marked on http(s) pages only."
+    popup.evaluate("chrome.storage.local.set({paused: ['127.0.0.1']})")
+    page.wait_for_function("document.querySelectorAll('span.fomo-mark').length === 0")
+    assert "DPO beats PPO" in page.inner_text("#text")  # the text is whole again
+    popup.evaluate("chrome.storage.local.set({paused: []})")
+    page.wait_for_selector("#text span.fomo-mark[data-fomo-id=dpo]")
+    popup.close()
