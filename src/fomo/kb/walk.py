@@ -133,6 +133,13 @@ def scan(root: Path) -> tuple[dict[str, tuple[int, int]], list[str], dict[str, P
                     if not name.endswith(".md"):
                         continue
                     path = f"{rel}/{name}"
+                    if entry.is_file(follow_symlinks=False):  # the common case: no extra call
+                        try:
+                            status = entry.stat()
+                        except OSError:
+                            continue  # removed meanwhile
+                        files[path] = (status.st_size, status.st_mtime_ns)
+                        continue
                     if entry.is_symlink():
                         problem = _symlink_problem(f"{base}/{path}", inside)
                         if problem is not None:
