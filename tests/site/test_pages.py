@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from fomo.errors import FomoError
 from fomo.site import pages
 from fomo.site.build import SiteBuilder, build_site
 from fomo.site.data import SiteData
@@ -89,7 +90,7 @@ def test_two_kinds_writing_one_path_are_refused(
     twin = PageKind("twin", lambda data: [Page(Output.at("new.html"))], text=lambda r, p: "x")
     monkeypatch.setitem(pages.REGISTRY, twin.name, twin)
     kb = write_kb(tmp_path / "kb", SITE_KB)
-    with pytest.raises(Exception, match="new.html"):
+    with pytest.raises(FomoError, match=r"new\.html"):
         build_site(kb, tmp_path / "out", search=False)
 
 
@@ -110,3 +111,21 @@ def test_a_knowledge_base_may_override_templates(tmp_path: Path) -> None:
     page = (tmp_path / "out/404.html").read_text()
     assert "<p>Our own 404</p>" in page and "assets/style.css" in page  # our base.html
     assert "Our own 404" not in (tmp_path / "out/new.html").read_text()
+
+
+def test_a_kind_with_a_nav_label_is_in_every_page_header(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages.kinds()
+    glossary = PageKind(
+        "test-glossary",
+        lambda data: [Page(Output.at("glossary.html"))],
+        template="404.html",
+        nav="Glossary",
+    )
+    monkeypatch.setitem(pages.REGISTRY, glossary.name, glossary)
+    kb = write_kb(tmp_path / "kb", SITE_KB)
+    build_site(kb, tmp_path / "out", search=False)
+    for page in ("index.html", "topics/dpo.html", "articles/01-training/dpo-article.html"):
+        header = (tmp_path / "out" / page).read_text().split("</nav>")[0]
+        assert 'glossary.html">Glossary</a>' in header, page

@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markupsafe import Markup
+
 from fomo.errors import FomoError
 from fomo.kb.load import load
 from fomo.site import incremental, pagefind
@@ -106,7 +108,7 @@ class SiteBuilder:
 
     def _renderer(self, data: SiteData, changed: set[str] | None = None) -> Renderer:
         nav = [
-            (kind.nav, page.output.url)
+            (Markup(kind.nav), page.output.url)  # a label our code wrote: HTML as it stands
             for kind in kinds()
             if kind.nav
             for page in list(kind.pages(data))[:1]
