@@ -57,8 +57,9 @@ def test_search_ranks_title_matches_first(starter_kb) -> None:
 
 
 def test_processes_syncing_one_cache_at_once_all_succeed(make_kb) -> None:
-    """Several `fomo` commands starting together on a cold cache: each waits for the write
-    lock, then must see what the one before it wrote (it used to insert the same paths again:
+    """Several `fomo` commands starting together on a cold cache: the first creates it while
+    the others wait (they used to unlink it under it: "database disk image is malformed"), and
+    each then sees what the one before it wrote (they used to insert the same paths again:
     `UNIQUE constraint failed: files.path`)."""
     import subprocess
     import sys
@@ -71,14 +72,17 @@ def test_processes_syncing_one_cache_at_once_all_succeed(make_kb) -> None:
         "import sys, time\n"
         "from pathlib import Path\n"
         "from fomo.kb.index import Index\n"
+        "from fomo.kb.load import build\n"
         "time.sleep(max(0.0, float(sys.argv[2]) - time.time()))\n"
-        "stats = Index(Path(sys.argv[1])).sync()\n"
+        "index = Index(Path(sys.argv[1]))\n"
+        "stats = index.sync()\n"
+        "assert len(build(index).topics) == 301\n"
         "print(stats.scanned)\n"
     )
-    for _ in range(3):
+    for _ in range(4):
         for cache in index_path(kb).parent.glob("*"):
             cache.unlink()
-        start = time.time() + 1.5
+        start = time.time() + 3
         runs = [
             subprocess.Popen(
                 [sys.executable, "-c", code, str(kb), str(start)],
@@ -86,7 +90,7 @@ def test_processes_syncing_one_cache_at_once_all_succeed(make_kb) -> None:
                 stderr=subprocess.PIPE,
                 text=True,
             )
-            for _ in range(4)
+            for _ in range(6)
         ]
         for run in runs:
             out, err = run.communicate(timeout=120)
@@ -118,3 +122,43 @@ def test_check_reads_one_snapshot_while_another_process_syncs(starter_kb, monkey
     monkeypatch.setattr(validate, "build", build_after_another_sync)
     findings = validate.check(loaded)
     assert all(f.code for f in findings)  # a list of findings, no KeyError
+
+
+def test_a_cache_being_created_is_never_unlinked_under_another_process(starter_kb) -> None:
+    """A second command finds no cache, and before it acts a first one creates it: the second
+    must use that cache, not unlink it under the first ("database disk image is malformed"
+    when several `fomo where` started together on a cold cache)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from fomo.kb.index import Index\n"
+        "real, calls = Index._has_meta, []\n"
+        "def slow(db):\n"
+        "    found = real(db)\n"
+        "    if not calls:\n"
+        "        calls.append(found)\n"
+        "        print('no cache yet', flush=True)\n"
+        "        time.sleep(3)\n"
+        "    return found\n"
+        "Index._has_meta = staticmethod(slow)\n"
+        "index = Index(Path(sys.argv[1]))\n"
+        "index.sync()\n"
+        "index.db.execute(\"INSERT OR REPLACE INTO meta VALUES ('marker', 'second')\")\n"
+    )
+    run = subprocess.Popen(
+        [sys.executable, "-c", code, str(starter_kb)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert run.stdout is not None and run.stdout.readline().strip() == "no cache yet"
+    first = Index(starter_kb)  # creates the cache while the second one looks away
+    first.sync()
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == 0, err
+    marker = first.db.execute("SELECT value FROM meta WHERE key='marker'").fetchone()
+    assert marker == ("second",)  # both processes wrote into the one cache file
+    assert first.db.execute("PRAGMA integrity_check").fetchone() == ("ok",)

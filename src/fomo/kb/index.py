@@ -237,12 +237,13 @@ class Index:
             # A cache: WAL with synchronous=NORMAL stays consistent on a crash and skips an
             # fsync per commit (a lost last commit is re-read from the files next time).
             db.execute("PRAGMA synchronous=NORMAL")
-            version = (
-                db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-                if self._has_meta(db)
-                else None
-            )
-            if version is None or int(version[0]) != SCHEMA_VERSION:
+            if not self._has_meta(db):
+                # A new cache, or one another `fomo` process is creating right now: create it
+                # under the write lock (`_create` checks again), never unlink it, which broke
+                # that other process ("database disk image is malformed").
+                self._create(db)
+            version = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if version is None or int(version[0]) != SCHEMA_VERSION:  # an older FOMO's cache
                 db.close()
                 self._discard()
                 db = sqlite3.connect(self.db_path, timeout=30, isolation_level=None)
