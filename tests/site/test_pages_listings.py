@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from fomo.kb.load import load
+from fomo.site.build import build_site
 from fomo.site.config import SiteConfig
 from fomo.site.data import SiteData
 from fomo.site.pages import listings
@@ -44,3 +45,20 @@ def test_timeline_orders_each_year_by_month(tmp_path: Path) -> None:
     years = {year: [t.id for t in topics] for year, topics in branch["years"]}
     assert list(years) == [2024, 2025, 2026]
     assert years[2026] == ["march", "june-a", "june-b", "year-only"]
+
+
+def test_whats_new_page_shows_when_each_topic_appeared(tmp_path: Path) -> None:
+    files = dict(APPEARED)
+    files["map/models/june-a.md"] = files["map/models/june-a.md"].replace(
+        "added: 2026-11-26", "added: 2025-01-01"
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FOMO_CACHE_DIR", str(tmp_path / "cache"))
+        build_site(write_kb(tmp_path / "kb", files), tmp_path / "out", search=False)
+    html = (tmp_path / "out/new.html").read_text()
+    entry = html[html.index("Alpha June") :]
+    entry = entry[: entry.index("</li>")]
+    assert '<time datetime="2026-06">2026-06</time>' in entry
+    assert "2025-01-01" not in entry.split("</a>", 1)[1]
+    assert '<time datetime="2024">2024</time>' in html[html.index("Old Model") :]
+    assert "by when they appeared" in html
