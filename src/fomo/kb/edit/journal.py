@@ -81,7 +81,7 @@ def rollback(root: Path) -> bool:
             folders.add(target.parent)
             if write["old"] is None:
                 target.unlink(missing_ok=True)
-            elif target.exists():
+            elif target.exists() and _text(target) != write["old"]:
                 atomic_write(target, write["old"])
         for source, target in reversed(change.get("moves", [])):
             if (root / target).exists() and not (root / source).exists():
@@ -97,6 +97,13 @@ def rollback(root: Path) -> bool:
                 (root / folder).rmdir()
     clear(root)
     return True
+
+
+def _text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _sweep_temporaries(folders: Iterable[Path]) -> None:
