@@ -33,6 +33,7 @@ def test_dry_run_shows_the_plan_and_writes_nothing(
     assert sorted(p for p in starter_kb.rglob("*")) == before
     assert "plugin 'macros'" in err and "Markdown extension 'attr_list'" in err
     assert "nav entry 'Source code'" in err
+    assert "the 3 imported parts name no topics yet" in err
 
 
 def test_nav_sections_become_sessions_with_parts_and_files(starter_kb: Path) -> None:

@@ -457,6 +457,12 @@ def plan_mkdocs(config_path: str | Path, root: Path, kb: KnowledgeBase) -> MkDoc
     for article in articles:
         _plan_article(planner, docs, article, placed)
     _site_settings(root, config, site_name, planner)
+    parts = sum(len(parts) for _, _, parts, _ in sessions)
+    if parts:
+        warnings.append(
+            f"the {parts} imported parts name no topics yet: add the map's topic ids to each "
+            "part's `topics` so that topic pages and the contribution board link them"
+        )
     for name in config.get("extra_css") or []:
         warnings.append(f"extra_css {name!r} is not applied (FOMO pages use the site's own style)")
     if not articles:
