@@ -34,7 +34,7 @@ from fomo.query.place.tokenise import _RAW_TOKEN, name_prefix, tokens
 # The threshold is the lowest that keeps the false "already known" rate on the leave-one-out
 # queries (which the fit does not see) at most 9.5%: 0.857 by cross-validation before the
 # evidence gates below (issue 6); with the gates, 0.6 (8.7% on every second leaf of the
-# 1,783-topic map; 0.5 gave 10.3%).
+# 1,783-topic map, 0.5 gave 10.3%; 9.9% on every leaf, benchmarks/RESULTS.md).
 NAME_MAX_WORDS = 8  # text this short is also looked up as a name
 NAME_VARIANT_WORDS = 4  # a title this short is a name, compared with the paraphrased topic's
 
