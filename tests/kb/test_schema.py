@@ -20,7 +20,12 @@ def test_every_derived_list_follows_the_schema() -> None:
         "alternative_to": "alternative to",
         "related": "related",
     }
-    assert schema.RELATIONS[0].inverse == "built on by"
+    headings = {r.kind: (r.heading, r.inverse_heading) for r in schema.RELATIONS}
+    assert headings == {
+        "builds_on": ("builds on", "built on by"),
+        "alternative_to": ("alternatives", None),  # symmetric: listed once, from either end
+        "related": ("related", None),
+    }
     simple = {f.name for f in schema.TOPIC if f.type not in ("paper", "references")}
     assert simple <= set(Topic.__dataclass_fields__)
 

@@ -49,13 +49,17 @@ def test_topic_page_content(built_site: Path) -> None:
     assert "Direct Preference Optimization" in html
     assert 'aria-label="Path in the map"' in html and 'href="../topics/preferences.html"' in html
     assert "Builds on" in html and 'href="../topics/rlhf.html"' in html
-    assert "Alternative to" in html and "Documentation" in html
+    assert "Alternatives" in html and "Documentation" in html
     assert 'href="../sessions/01-training.html"' in html
     assert 'href="../articles/01-training/dpo-article.html"' in html
     assert "Show in the mind map" in html and "index.html#topic=dpo" in html
     assert '<svg class="outline"' in html  # the neighbourhood picture
     rlhf = (built_site / "topics/rlhf.html").read_text()
     assert "Built on by" in rlhf and 'href="../topics/dpo.html"' in rlhf
+    # alternatives read the same from both ends: listed under one heading, never "Alternative to"
+    ppo = (built_site / "topics/ppo.html").read_text()
+    assert "Alternatives" in ppo and 'href="../topics/dpo.html"' in ppo
+    assert "Alternative to" not in html + ppo
 
 
 def test_session_page_shows_parts_and_outline(built_site: Path) -> None:

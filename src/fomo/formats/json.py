@@ -11,11 +11,11 @@ from typing import Any
 from fomo.errors import FomoError
 from fomo.formats.safe import MAX_DEPTH, decode_text, too_deep
 from fomo.formats.tree import Link, Node, web_links
+from fomo.model import RELATION_KINDS
 
 BINARY = False
 SUFFIXES = (".json",)
 SCHEMA_PATH = Path(__file__).parent / "schema" / "fomo-map.schema.json"
-KINDS = ("builds_on", "alternative_to", "related")
 
 
 def _as_dict(node: Node) -> dict[str, Any]:
@@ -125,10 +125,12 @@ def _fill(node: Node, data: Any, where: str, file: str) -> list[Any]:
     node.links = [Link(x["url"], str(x.get("title") or "")) for x in links]
     relations = data.get("relations", [])
     if not isinstance(relations, list) or not all(
-        isinstance(r, dict) and r.get("kind") in KINDS and isinstance(r.get("target"), str)
+        isinstance(r, dict) and r.get("kind") in RELATION_KINDS and isinstance(r.get("target"), str)
         for r in relations
     ):
-        raise _bad(file, f"relations of {title!r} need a kind ({', '.join(KINDS)}) and a target")
+        raise _bad(
+            file, f"relations of {title!r} need a kind ({', '.join(RELATION_KINDS)}) and a target"
+        )
     node.relations = [(r["kind"], r["target"]) for r in relations]
     children = data.get("children", [])
     if not isinstance(children, list):

@@ -44,17 +44,20 @@ class Field:
 
 @dataclass(frozen=True)
 class Relation:
-    """A kind of link between topics, with its label from each end (None: symmetric)."""
+    """A kind of link between topics. `label` names the link itself (an edge in an export);
+    `heading` lists the topics a topic points to, `inverse_heading` those that point to it
+    (None: a symmetric kind, whose links both ways are listed once under `heading`)."""
 
     kind: str
     label: str
-    inverse: str | None
+    heading: str
+    inverse_heading: str | None
 
 
 RELATIONS = (
-    Relation("builds_on", "builds on", "built on by"),
-    Relation("alternative_to", "alternative to", "alternative to"),
-    Relation("related", "related", None),
+    Relation("builds_on", "builds on", "builds on", "built on by"),
+    Relation("alternative_to", "alternative to", "alternatives", None),
+    Relation("related", "related", "related", None),
 )
 RELATION_LABELS = {r.kind: r.label for r in RELATIONS}
 assert tuple(RELATION_LABELS) == RELATION_KINDS, "model.RELATION_KINDS and RELATIONS disagree"

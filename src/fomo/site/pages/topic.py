@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from fomo.kb.schema import RELATIONS
 from fomo.model import REFERENCE_KINDS, Topic
 from fomo.site.data import SiteData
 from fomo.site.links import topic_output
@@ -16,11 +17,6 @@ from fomo.site.pages import ARTICLES, SESSIONS, Page, PageKind, register
 from fomo.site.pictures import NO_COLOUR, neighbourhood
 from fomo.site.renderer import Renderer
 
-RELATION_LABELS = {
-    "builds_on": ("Builds on", "Built on by"),
-    "alternative_to": ("Alternative to", "Alternatives"),
-    "related": ("Related", None),  # symmetric: links both ways are listed once
-}
 REFERENCE_LABELS = {
     "paper": "Papers",
     "blog": "Blog posts",
@@ -65,16 +61,19 @@ def context(renderer: Renderer, page: Page) -> dict[str, Any]:
     path = [kb.topics[i] for i in data.path_ids.get(topic.id, [topic.id])]
     body = Markup(renderer.markdown(topic.body, "../").html) if topic.body.strip() else ""
     relations: list[tuple[str, list[tuple[str, Topic | None]]]] = []
-    for kind, (out_label, in_label) in RELATION_LABELS.items():
-        targets = list(getattr(topic, kind))
-        sources = [s for k, s in data.incoming.get(topic.id, []) if k == kind]
-        if in_label is None:
+    for relation in RELATIONS:
+        targets = list(getattr(topic, relation.kind))
+        sources = [s for k, s in data.incoming.get(topic.id, []) if k == relation.kind]
+        if relation.inverse_heading is None:
             targets += [s for s in sources if s not in targets]
             sources = []
         if targets:
-            relations.append((out_label, [(t, kb.topics.get(t)) for t in targets]))
-        if sources:
-            relations.append((in_label, [(s, kb.topics.get(s)) for s in sources]))
+            relations.append(
+                (relation.heading.capitalize(), [(t, kb.topics.get(t)) for t in targets])
+            )
+        if sources and relation.inverse_heading:
+            heading = relation.inverse_heading.capitalize()
+            relations.append((heading, [(s, kb.topics.get(s)) for s in sources]))
     references: dict[str, list[Any]] = {}
     for ref in topic.references:
         kind = ref.kind if ref.kind in REFERENCE_KINDS else "docs"
