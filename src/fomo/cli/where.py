@@ -22,14 +22,21 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     parser.set_defaults(run=run)
 
 
-# Relation labels as a reader says them, from each end; symmetric kinds read the same both ways
-# and are listed once.
-LABELS = {
-    "builds_on": ("builds on", "built on by"),
-    "alternative_to": ("alternatives", "alternatives"),
-    "related": ("related", "related"),
-    "also_under": ("also under", "also holds"),
-}
+# Also-under links are not relations of the schema; they read as placement.
+ALSO_UNDER = ("also under", "also holds")
+
+
+def _headings(kind: str) -> tuple[str, str]:
+    """(heading for links a topic makes, heading for links to it), from the schema; a
+    symmetric kind reads the same both ways, so each of its links is listed once."""
+    from fomo.kb.schema import RELATIONS
+
+    if kind == "also_under":
+        return ALSO_UNDER
+    for relation in RELATIONS:
+        if relation.kind == kind:
+            return relation.heading, relation.inverse_heading or relation.heading
+    return kind, kind
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,10 +87,9 @@ def relation_rows(found: Any) -> list[tuple[str, str]]:
     ends is one relation)."""
     grouped: dict[str, list[Any]] = {}
     for kind, other in found.relations:
-        grouped.setdefault(LABELS.get(kind, (kind,))[0], []).append(other)
+        grouped.setdefault(_headings(kind)[0], []).append(other)
     for kind, other in found.incoming:
-        labels = LABELS.get(kind, (kind, kind))
-        grouped.setdefault(labels[1], []).append(other)
+        grouped.setdefault(_headings(kind)[1], []).append(other)
     out = []
     for label, topics in grouped.items():
         unique = list({t.id: t for t in topics}.values())
