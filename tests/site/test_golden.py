@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tests.site.conftest import SITE_KB, write_kb
 
-GOLDEN = "c632d5372853cc6ed1452c79b17c5620376b2a0eccd01e3ac9706b33b590bde7"
+GOLDEN = "669ecbd32dd75dd84cca03b3545a2597fdb59ac9ddc365efb568c1d31a4e33e6"
 
 
 def site_hash(work: Path) -> str:
