@@ -4,6 +4,8 @@ navigation and incremental rebuilds; a knowledge base's templates replace ours b
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -129,3 +131,20 @@ def test_a_kind_with_a_nav_label_is_in_every_page_header(
     for page in ("index.html", "topics/dpo.html", "articles/01-training/dpo-article.html"):
         header = (tmp_path / "out" / page).read_text().split("</nav>")[0]
         assert 'glossary.html">Glossary</a>' in header, page
+
+
+def test_the_order_of_kinds_does_not_depend_on_which_module_was_imported_first() -> None:
+    script = (
+        "import sys\n"
+        "if sys.argv[1] == 'early':\n"
+        "    import fomo.site.pages.topic, fomo.site.pages.feeds\n"
+        "from fomo.site.pages import kinds\n"
+        "print(' '.join(k.name for k in kinds()))\n"
+    )
+    orders = {
+        subprocess.run(
+            [sys.executable, "-c", script, first], capture_output=True, text=True, check=True
+        ).stdout
+        for first in ("plain", "early")
+    }
+    assert len(orders) == 1, orders

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -88,7 +89,10 @@ class PageKind:
             raise ValueError(f"page kind {self.name!r}: give a template or a text function")
 
 
-REGISTRY: dict[str, PageKind] = {}  # name -> kind, in registration order
+REGISTRY: dict[str, PageKind] = {}  # name -> kind
+# name -> (registering module, registration number): the build's order of kinds, the same
+# whichever page module happened to be imported first
+_ORDER: dict[str, tuple[str, int]] = {}
 _loaded = False
 
 
@@ -96,18 +100,22 @@ def register(kind: PageKind) -> PageKind:
     """Add a kind to the site; a second kind with the same name is a programming error."""
     if kind.name in REGISTRY:
         raise ValueError(f"page kind {kind.name!r} is registered twice")
+    module = sys._getframe(1).f_globals.get("__name__", "")
+    _ORDER[kind.name] = (module, len(_ORDER))
     REGISTRY[kind.name] = kind
     return kind
 
 
 def kinds() -> list[PageKind]:
-    """Every registered kind, in registration order (modules of this package alphabetically)."""
+    """Every registered kind: by the module that registered it (this package's modules
+    alphabetically), then in the order each module registers its kinds."""
     global _loaded
     if not _loaded:
         _loaded = True
         for module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
             importlib.import_module(f"{__name__}.{module}")
-    return list(REGISTRY.values())
+    last = ("\uffff", 0)  # a kind put in REGISTRY by hand (a test) comes after the others
+    return sorted(REGISTRY.values(), key=lambda kind: _ORDER.get(kind.name, last))
 
 
 def kind(name: str) -> PageKind:
