@@ -122,13 +122,18 @@ def test_session_table_becomes_cards_and_outlines_open_full_screen(
     )
     page.locator(".picture-open").first.click()
     dialog = page.locator("dialog.picture-dialog")
-    assert dialog.is_visible()
+    dialog.wait_for(state="visible")  # opened by script after the click: wait, do not race it
     svg = dialog.locator("svg")
     before = svg.bounding_box()["width"]
     dialog.get_by_role("button", name="Zoom in").click()
-    assert svg.bounding_box()["width"] > before
+    page.wait_for_function(
+        "w => document.querySelector('dialog.picture-dialog svg')"
+        ".getBoundingClientRect().width > w",
+        arg=before,
+        timeout=5000,
+    )
     dialog.get_by_role("button", name="Close").click()
-    assert page.locator("dialog.picture-dialog").count() == 0
+    dialog.wait_for(state="detached")
     context.close()
 
 
