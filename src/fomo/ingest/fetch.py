@@ -59,8 +59,6 @@ def fetch(url: str, *, timeout: float = TIMEOUT, limit: int = SIZE_LIMIT) -> byt
                     hint="download it and pass a smaller file",
                 )
             data = response.read(limit + 1)
-    except FomoError:
-        raise
     except urllib.error.HTTPError as error:
         raise FomoError(
             f"could not fetch {url}: HTTP {error.code} {error.reason}", hint=hint
