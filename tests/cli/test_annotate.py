@@ -9,13 +9,13 @@ import json
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from fomo.cli import main
+from tests.conftest import local_server
 
 PAGE = b"""<!doctype html><html><head><title>Post</title><script>RLHF()</script></head>
 <body><article><p>DPO is simpler than RLHF.</p><pre>PPO = 1</pre></article></body></html>"""
@@ -79,11 +79,8 @@ def server() -> Iterator[str]:
         def log_message(self, *args: object) -> None:
             pass
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/post"
-    httpd.shutdown()
-    httpd.server_close()
+    with local_server(Handler) as url:
+        yield url + "/post"
 
 
 def test_a_url_is_fetched_and_its_html_read_as_text(kb: str, server: str, capsys) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.server
-import threading
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from fomo.errors import FomoError
 from fomo.ingest.fetch import fetch, is_url
 from fomo.ingest.read import read
+from tests.conftest import local_server
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -25,12 +25,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     handler = partial(_Quiet, directory=str(FIXTURES))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with local_server(handler) as url:
+        yield url
 
 
 def test_is_url() -> None:

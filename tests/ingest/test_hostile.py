@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from fomo.ingest.feeds import read_feed, read_json_feed
 from fomo.ingest.fetch import fetch
 from fomo.ingest.read import read, sniff
 from fomo.ingest.text import read_text
+from tests.conftest import local_server
 
 
 def _macro_bib(count: int) -> str:
@@ -135,12 +135,8 @@ class _Redirects(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Redirects)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with local_server(_Redirects) as url:
+        yield url
 
 
 @pytest.mark.parametrize("path", ["/ftp", "/file", "/javascript"])
