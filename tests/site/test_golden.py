@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tests.site.conftest import SITE_KB, write_kb
 
-GOLDEN = "669ecbd32dd75dd84cca03b3545a2597fdb59ac9ddc365efb568c1d31a4e33e6"
+GOLDEN = "5e00c03253b65a7310c58641a38481791d5dfa0fbbc3651306e90b0a6760d0f9"
 
 
 def site_hash(work: Path) -> str:

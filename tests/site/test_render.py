@@ -9,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from fomo.site.render import worker_count
+from fomo.site.links import Output
+from fomo.site.pages import Page
+from fomo.site.render import job_spans, worker_count
 from tests.site.conftest import SITE_KB, write_kb
 
 DYING_WORKER = """
@@ -49,3 +51,16 @@ def test_a_dead_worker_fails_the_build_cleanly(tmp_path: Path) -> None:
 def test_worker_count() -> None:
     assert worker_count(10_000, 3) == 3 and worker_count(10, 0) == 1
     assert worker_count(10) == 1  # a small site is rendered in one process
+
+
+def test_spans_cover_every_job_once_and_alternate_between_folders() -> None:
+    paths = [f"topics/t{i}.html" for i in range(300)] + [
+        f"api/topics/t{i}.json" for i in range(300)
+    ]
+    paths += ["index.html", "search.html"]
+    jobs = [(None, Page(Output.at(path))) for path in paths]
+    runs = job_spans(jobs, workers=2)  # type: ignore[arg-type]
+    assert sorted(i for start, end in runs for i in range(start, end)) == list(range(len(jobs)))
+    folders = [{paths[i].rpartition("/")[0] for i in range(*run)} for run in runs]
+    assert all(len(folder) == 1 for folder in folders)  # a span never straddles two folders
+    assert folders[0] != folders[1] and folders[1] != folders[2]  # consecutive spans alternate

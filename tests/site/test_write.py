@@ -37,6 +37,25 @@ def test_put_replaces_in_one_step_and_leaves_no_temporary(tmp_path: Path) -> Non
     assert target.read_bytes() == b"new" and os.listdir(tmp_path) == ["page.html"]
 
 
+def test_put_creates_a_new_file_in_place_and_replaces_an_old_one_by_rename(tmp_path: Path) -> None:
+    target = tmp_path / "page.html"
+    renames: list[str] = []
+    real = os.replace
+
+    def replace(source: str | Path, destination: str | Path) -> None:
+        renames.append(Path(destination).name)
+        real(source, destination)
+
+    os.replace, restore = replace, real  # type: ignore[assignment]
+    try:
+        put(target, b"first")
+        assert renames == [] and target.read_bytes() == b"first"
+        put(target, b"second")
+        assert renames == ["page.html"] and target.read_bytes() == b"second"
+    finally:
+        os.replace = restore  # type: ignore[assignment]
+
+
 def test_writer_skips_unchanged_bytes(tmp_path: Path) -> None:
     writer = Writer(tmp_path)
     assert writer.write("a/b.html", "x") is True

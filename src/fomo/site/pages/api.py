@@ -23,7 +23,9 @@ SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 
 
 def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=1) + "\n"
+    """Compact: indented output goes through the json module's pure-Python encoder, which
+    made the API a fifth of a big build's rendering time."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _terms_pages(data: SiteData) -> Iterator[Page]:
