@@ -24,6 +24,9 @@
 `ingest` rule), throughput. Issue 12's anchor: `--before 96a019e`.
 --fit-known refits the "already known" model (KNOWN_WEIGHTS, KNOWN_BIAS, KNOWN_THRESHOLD) on
 the map itself (never on paraphrases.tsv): see fit_known.
+--fit-lexical refits the order of the lexical method's candidate parents (PARENT_WEIGHTS in
+fomo/query/place/lexical.py): a conditional logit over each leave-one-out query's candidates,
+fitted by Newton's method and reported with 5-fold cross-validation (folds by query).
 --fit refits the semantic method's feature weights (SEMANTIC_WEIGHTS in fomo/query/place.py):
 a conditional logit (softmax over each query's candidates) on the leave-one-out set, reported
 with 5-fold cross-validation so the fitted figure is not read off the data it was fitted on.
@@ -42,6 +45,7 @@ from fomo.kb.load import load
 from fomo.kb.location import bundled_kb
 from fomo.query.place import (
     KNOWN_FEATURES,
+    PARENT_FEATURES,
     SEMANTIC_FEATURES,
     STOPWORDS,
     PlacementModel,
@@ -306,73 +310,131 @@ def throughput(kb, model, method: str, items: int) -> None:
 
 def fit(kb, model, folds: int = 5) -> None:
     """Refit SEMANTIC_WEIGHTS: features of every candidate of every leave-one-out query."""
+    semantic = model.semantic()
+
+    def features(topic, sims, exclude):
+        lexical = model.order_parents(sims, model.rank_parents(sims, exclude), exclude)
+        query = semantic.embed(topic.title, topic.essence)
+        return semantic.features(query, sims, lexical, exclude)
+
+    report_fit(*leaf_rows(kb, model, features, "fit"), SEMANTIC_FEATURES, "SEMANTIC_WEIGHTS", folds)
+
+
+def leaf_rows(kb, model, features, label: str):
+    """(x, y, groups) over the leave-one-out leaves: `features(topic, sims, exclude)` gives a
+    leaf's (candidates, rows); y marks its true parent, groups number the leaves."""
     import numpy as np
 
-    semantic = model.semantic()
     rows, labels, groups = [], [], []
     for q, topic in enumerate(leaves_of(kb)):
-        e = model.position[topic.id]
-        vector = model.query_vector(topic.title, topic.essence)
-        sims = model.similarities(vector, {e})
-        lexical = model.rank_parents(sims, {e})
-        query = semantic.embed(topic.title, topic.essence)
-        candidates, features = semantic.features(query, sims, lexical, {e})
-        for c, f in zip(candidates, features, strict=True):
+        exclude = {model.position[topic.id]}
+        sims = model.similarities(model.query_vector(topic.title, topic.essence), exclude)
+        candidates, found = features(topic, sims, exclude)
+        for c, f in zip(candidates, found, strict=True):
             rows.append(f)
             labels.append(model.ids[c] == topic.parent)
             groups.append(q)
     x, y, g = np.asarray(rows), np.asarray(labels, dtype=float), np.asarray(groups)
     n = int(g.max()) + 1
     print(
-        f"\nfit: {n} queries, {len(x) / n:.1f} candidates each, parent among them {y.sum() / n:.1%}"
+        f"\n{label}: {n} leaves, {len(x) / n:.1f} candidates each, "
+        f"parent among them {y.sum() / n:.1%}"
     )
+    return x, y, g
 
-    def train(xs, ys, gs, l2=1e-3, steps=2000, rate=0.5):
-        mu, sd = xs.mean(0), xs.std(0) + 1e-9
-        z = (xs - mu) / sd
-        w = np.zeros(z.shape[1])
-        count = int(gs.max()) + 1
-        has = np.zeros(count)
-        np.add.at(has, gs, ys)
-        mask = has[gs] > 0
-        for _ in range(steps):
-            s = z @ w
-            top = np.full(count, -np.inf)
-            np.maximum.at(top, gs, s)
-            ex = np.exp(s - top[gs])
-            total = np.zeros(count)
-            np.add.at(total, gs, ex)
-            p = ex / total[gs]
-            grad = ((p - ys)[mask, None] * z[mask]).sum(0) / has.sum() + l2 * w
-            w -= rate * grad
-        return w / sd  # weights on the raw features (the mean shift cancels in a softmax)
 
-    def score(w, xs, ys, gs):
-        s = xs @ w
-        p1 = p3 = 0
-        queries = np.unique(gs)
-        for q in queries:
-            idx = np.where(gs == q)[0]
-            order = idx[np.argsort(-s[idx], kind="stable")]
-            p1 += ys[order[0]] == 1
-            p3 += ys[order[:3]].sum() > 0
-        return p1 / len(queries), p3 / len(queries)
+def conditional_logit(x, y, groups, l2: float = 1.0, steps: int = 50):
+    """Weights of a conditional logit (softmax over each group's rows; one row per group is
+    the right one) by Newton's method with step halving, L2-regularised on standardised
+    features; returns the weights on the raw features (a shift cancels in a softmax)."""
+    import numpy as np
 
+    mu, sd = x.mean(0), x.std(0) + 1e-9
+    z = (x - mu) / sd
+    count = int(groups.max()) + 1
+    has = np.zeros(count)
+    np.add.at(has, groups, y)
+    keep = has[groups] > 0  # a query whose parent is no candidate teaches nothing
+    z, y, g = z[keep], y[keep], groups[keep]
+    used = np.unique(g)
+
+    def parts(w):
+        s = z @ w
+        top = np.full(count, -np.inf)
+        np.maximum.at(top, g, s)
+        ex = np.exp(s - top[g])
+        total = np.zeros(count)
+        np.add.at(total, g, ex)
+        loss = -(y * s).sum() + (np.log(total[used]) + top[used]).sum() + 0.5 * l2 * w @ w
+        return loss, ex / total[g]
+
+    w = np.zeros(z.shape[1])
+    for _ in range(steps):
+        loss, p = parts(w)
+        grad = ((p - y)[:, None] * z).sum(0) + l2 * w
+        mean = np.zeros((count, z.shape[1]))
+        np.add.at(mean, g, p[:, None] * z)
+        hessian = (z * p[:, None]).T @ z - mean.T @ mean + l2 * np.eye(len(w))
+        step = np.linalg.solve(hessian, grad)
+        t = 1.0
+        while parts(w - t * step)[0] > loss and t > 1e-6:
+            t /= 2
+        w = w - t * step
+        if np.abs(t * step).max() < 1e-7:
+            break
+    return w / sd
+
+
+def top_k(weights, x, y, groups) -> tuple[float, float]:
+    """Share of groups whose right row is first, and among the first three, by x @ weights."""
+    import numpy as np
+
+    s = x @ weights
+    first = three = 0
+    queries = np.unique(groups)
+    for q in queries:
+        rows = np.where(groups == q)[0]
+        order = rows[np.argsort(-s[rows], kind="stable")]
+        first += y[order[0]] == 1
+        three += y[order[:3]].sum() > 0
+    return first / len(queries), three / len(queries)
+
+
+def fit_lexical(kb, model, folds: int = 5) -> None:
+    """Refit PARENT_WEIGHTS on the leave-one-out leaves (each leaf left out of the model, as in
+    the benchmark); print the cross-validated and in-sample accuracy and the constants."""
+
+    def features(topic, sims, exclude):
+        return model.parent_features(sims, model.rank_parents(sims, exclude), exclude)
+
+    x, y, g = leaf_rows(kb, model, features, "fit-lexical")
+    report_fit(x, y, g, PARENT_FEATURES, "PARENT_WEIGHTS", folds, baseline=0)
+
+
+def report_fit(x, y, g, names, constant: str, folds: int, baseline: int | None = None) -> None:
+    """Cross-validate (folds by query), fit on all and print the weights as a constant."""
+    import numpy as np
+
+    n = int(g.max()) + 1
     fold = np.random.RandomState(0).randint(0, folds, n)
     p1 = p3 = 0.0
     for f in range(folds):
-        train_rows, test_rows = fold[g] != f, fold[g] == f
-        w = train(x[train_rows], y[train_rows], np.unique(g[train_rows], return_inverse=True)[1])
-        a, b = score(w, x[test_rows], y[test_rows], g[test_rows])
-        share = test_rows.sum() and len(np.unique(g[test_rows])) / n
-        p1 += a * share
-        p3 += b * share
+        train, test = fold[g] != f, fold[g] == f
+        w = conditional_logit(x[train], y[train], np.unique(g[train], return_inverse=True)[1])
+        a, b = top_k(w, x[test], y[test], g[test])
+        share = len(np.unique(g[test])) / n
+        p1, p3 = p1 + a * share, p3 + b * share
     print(f"  {folds}-fold cross-validated: parent top-1 {p1:6.1%}  top-3 {p3:6.1%}")
-    w = train(x, y, g)
-    a, b = score(w, x, y, g)
+    if baseline is not None:
+        base = np.zeros(x.shape[1])
+        base[baseline] = 1.0
+        a, b = top_k(base, x, y, g)
+        print(f"  by {names[baseline]} alone:        parent top-1 {a:6.1%}  top-3 {b:6.1%}")
+    w = conditional_logit(x, y, g)
+    a, b = top_k(w, x, y, g)
     print(f"  fitted on all (in-sample):   parent top-1 {a:6.1%}  top-3 {b:6.1%}")
-    print("  SEMANTIC_WEIGHTS = (")
-    for name, weight in zip(SEMANTIC_FEATURES, w, strict=True):
+    print(f"  {constant} = (")
+    for name, weight in zip(names, w, strict=True):
         print(f"      {weight:.4f},  # {name}")
     print("  )")
 
@@ -502,6 +564,11 @@ def main() -> int:
         "--fit", action="store_true", help="refit the semantic weights (prints them)"
     )
     parser.add_argument(
+        "--fit-lexical",
+        action="store_true",
+        help="refit the order of the lexical candidate parents (prints it)",
+    )
+    parser.add_argument(
         "--fit-known", action="store_true", help="refit the 'already known' model (prints it)"
     )
     parser.add_argument("--items", type=int, default=2000, help="placements timed per method")
@@ -518,7 +585,7 @@ def main() -> int:
     print(
         f"map: {len(kb)} topics ({args.kb}); lexical model built in {build_seconds * 1000:.0f} ms"
     )
-    if ("semantic" in methods and not args.fit_known) or args.fit:
+    if ("semantic" in methods and not (args.fit_known or args.fit_lexical)) or args.fit:
         started = time.perf_counter()
         model.semantic()
         print(
@@ -530,6 +597,9 @@ def main() -> int:
         return 0
     if args.fit_known:
         fit_known(kb, model)
+        return 0
+    if args.fit_lexical:
+        fit_lexical(kb, model)
         return 0
     if args.before:
         before_and_after(loaded, model, args.before, min(args.items, 500))

@@ -18,7 +18,7 @@ from fomo.query.place.known import (
     speaks_of_llms,
     unrelated,
 )
-from fomo.query.place.lexical import LexicalModel
+from fomo.query.place.lexical import PARENT_FEATURES, PARENT_WEIGHTS, LexicalModel
 from fomo.query.place.model import MAX_CHARS, PlacementModel
 from fomo.query.place.results import METHOD, METHODS, Candidate, Existing, Placement
 from fomo.query.place.semantic import (
@@ -38,6 +38,8 @@ __all__ = [
     "MAX_CHARS",
     "METHOD",
     "METHODS",
+    "PARENT_FEATURES",
+    "PARENT_WEIGHTS",
     "SEMANTIC_FEATURES",
     "SEMANTIC_WEIGHTS",
     "STOPWORDS",

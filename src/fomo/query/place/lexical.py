@@ -7,7 +7,10 @@
 - terms carry BM25 weights (idf x saturated, length-normalised term frequency) and documents are
   compared by cosine, so scores are absolute (0..1) and thresholds mean the same on any map;
 - a candidate parent scores by its own text and by its children's text (the nearest existing
-  topics below it): a new method belongs with the methods it resembles.
+  topics below it): a new method belongs with the methods it resembles;
+- the candidates are then ordered by a fitted combination of that score and a few more signals
+  (how its children, its family and the nearest topics vote, what kind of folder it is):
+  `PARENT_FEATURES`, fitted on the map's own leaves by `benchmarks/placement.py --fit-lexical`.
 
 Written here rather than taken from a search library because the scoring has to aggregate over
 the tree and leave topics out (the leave-one-out benchmark), and the map is small enough that a
@@ -47,6 +50,57 @@ LEAF_FACTOR = 0.3  # a topic without children is a less likely parent (it would 
 NEAREST = 60  # how many of the most similar topics vote for parents
 FAMILY = 0.5  # + this x cosine of the query with the candidate's family (itself + children)
 
+# The order of the candidate parents: a weighted sum of these features of each candidate (a
+# conditional logit: softmax over one query's candidates), fitted on the leave-one-out leaves
+# of the bundled map with 5-fold cross-validation (`benchmarks/placement.py --fit-lexical`;
+# benchmarks/RESULTS.md). The candidates are the RERANK best by `rank_parents` and the parents
+# of the RERANK_NEAREST most similar topics.
+PARENT_FEATURES = (
+    "score",  # the hand-made parent score of rank_parents
+    "own",  # cosine with the candidate itself
+    "child_1",  # best cosine among its children
+    "child_2",  # second best
+    "child_3",  # third best
+    "family",  # cosine with its family (itself + children)
+    "vote",  # summed cosine of the VOTERS nearest topics that are its children
+    "voters",  # how many of them are its children
+    "children_log",  # log(1 + number of children)
+    "leaf",  # 1 when it has no children
+    "depth",  # its depth in the tree (0 for a root)
+    "grand_vote",  # summed cosine of the VOTERS nearest topics that are its grandchildren
+    "rank_log",  # log(1 + its rank by score)
+    "leaf_children",  # share of its children that are leaves (a folder of concrete topics)
+    "children_mean",  # mean cosine of all its children
+    "children_touched",  # share of its children with a cosine above 0.1
+    "score_sq",  # score^2, score x family, family^2: the two main signals interact
+    "score_family",
+    "family_sq",
+)
+PARENT_WEIGHTS = (  # fitted on the bundled map of 1,795 topics, 1,546 leaves
+    -13.3961,  # score
+    14.5089,  # own
+    6.9759,  # child_1
+    2.9808,  # child_2
+    2.9436,  # child_3
+    45.5920,  # family
+    -1.6756,  # vote
+    0.2557,  # voters
+    0.1770,  # children_log
+    1.7348,  # leaf
+    -0.2877,  # depth
+    -0.2221,  # grand_vote
+    -0.4057,  # rank_log
+    1.7149,  # leaf_children
+    -12.0235,  # children_mean
+    -0.8157,  # children_touched
+    3.3872,  # score_sq
+    -46.9349,  # score_family
+    21.4011,  # family_sq
+)
+RERANK = 25
+RERANK_NEAREST = 30
+VOTERS = 10
+
 
 class LexicalModel:
     """BM25-weighted topic vectors with an inverted index, over one KnowledgeBase."""
@@ -64,6 +118,12 @@ class LexicalModel:
         for i, p in enumerate(self.parent_of):
             if p is not None:
                 self.children_of[p].append(i)
+        self.depth = [0] * len(self.ids)
+        for i in range(len(self.ids)):
+            p = self.parent_of[i]
+            while p is not None and self.depth[i] <= len(self.ids):
+                self.depth[i] += 1
+                p = self.parent_of[p]
         self.acronyms, self.expansions = self._learn_acronyms(kb.topics.values())
         bags = [self._document(kb.topics[tid]) for tid in self.ids]
         self.doc_count = len(bags)
@@ -224,6 +284,76 @@ class LexicalModel:
             ranked.append((c, score))
         ranked.sort(key=lambda item: (-item[1], self.ids[item[0]]))
         return ranked
+
+    def parent_features(
+        self, sims: dict[int, float], ranked: list[tuple[int, float]], exclude: set[int]
+    ) -> tuple[list[int], list[list[float]]]:
+        """(candidates, their PARENT_FEATURES) for one query, from `rank_parents`' ranking."""
+        candidates = [c for c, _ in ranked[:RERANK]]
+        seen = set(candidates)
+        near = heapq.nlargest(RERANK_NEAREST, sims.items(), key=lambda item: item[1])
+        for i, _ in near:
+            p = self.parent_of[i]
+            if p is not None and p not in seen and p not in exclude:
+                seen.add(p)
+                candidates.append(p)
+        score = dict(ranked)
+        rank = {c: r for r, (c, _) in enumerate(ranked)}
+        vote: dict[int, float] = defaultdict(float)
+        voters: dict[int, int] = defaultdict(int)
+        grand_vote: dict[int, float] = defaultdict(float)
+        for i, s in near[:VOTERS]:
+            p = self.parent_of[i]
+            if p is not None:
+                vote[p] += s
+                voters[p] += 1
+                g = self.parent_of[p]
+                if g is not None:
+                    grand_vote[g] += s
+        rows = []
+        for c in candidates:
+            kids = [k for k in self.children_of[c] if k not in exclude]
+            kid_sims = sorted((sims.get(k, 0.0) for k in kids), reverse=True)
+            best = [*kid_sims[:3], 0.0, 0.0, 0.0][:3]
+            n = len(kids)
+            own_score = score.get(c, 0.0)
+            family = self.family_similarity(c, sims, exclude) if n else 0.0
+            rows.append(
+                [
+                    own_score,
+                    sims.get(c, 0.0),
+                    *best,
+                    family,
+                    vote[c],
+                    float(voters[c]),
+                    math.log1p(n),
+                    0.0 if n else 1.0,
+                    float(self.depth[c]),
+                    grand_vote[c],
+                    math.log1p(rank.get(c, len(ranked))),
+                    sum(1 for k in kids if not self.children_of[k]) / n if n else 0.0,
+                    sum(kid_sims) / n if n else 0.0,
+                    sum(1 for x in kid_sims if x > 0.1) / n if n else 0.0,
+                    own_score * own_score,
+                    own_score * family,
+                    family * family,
+                ]
+            )
+        return candidates, rows
+
+    def order_parents(
+        self, sims: dict[int, float], ranked: list[tuple[int, float]], exclude: set[int]
+    ) -> list[tuple[int, float]]:
+        """The candidates of `rank_parents` in the fitted order (PARENT_WEIGHTS), each with
+        its `rank_parents` score (the support it gathers, which the unrelated rule and
+        `ingest --min-score` read)."""
+        if not ranked:
+            return ranked
+        candidates, rows = self.parent_features(sims, ranked, exclude)
+        score = dict(ranked)
+        logits = [sum(w * f for w, f in zip(PARENT_WEIGHTS, row, strict=True)) for row in rows]
+        order = sorted(range(len(candidates)), key=lambda j: (-logits[j], self.ids[candidates[j]]))
+        return [(candidates[j], score.get(candidates[j], 0.0)) for j in order]
 
     def family_similarity(self, c: int, sims: dict[int, float], exclude: set[int]) -> float:
         """Cosine of the query with the sum of c's and its children's vectors, computed from the

@@ -145,6 +145,7 @@ class PlacementModel(LexicalModel):
         off_topic = existing is None and unrelated(
             ranked[0][1] if ranked else None, share, f"{title} {body}"
         )
+        ranked = self.order_parents(sims, ranked, exclude_pos)
         if existing is None and not off_topic and ordered:
             existing = self.paraphrase_of(title, vector, sims, exclude_pos, share, excluded_ids)
         near_sims = sims

@@ -1,0 +1,88 @@
+"""The fitted order of the lexical method's candidate parents (`LexicalModel.order_parents`)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from fomo.kb.load import load
+from fomo.query.place import PARENT_FEATURES, PARENT_WEIGHTS, model_for
+from fomo.query.place import lexical as lexical_module
+from tests.query.test_place import FAMILY_KB
+
+
+def features_of(model, text: str, exclude: set[int] | None = None):
+    exclude = exclude or set()
+    sims = model.similarities(model.query_vector(text), exclude)
+    ranked = model.rank_parents(sims, exclude)
+    candidates, rows = model.parent_features(sims, ranked, exclude)
+    return (
+        sims,
+        ranked,
+        {
+            model.ids[c]: dict(zip(PARENT_FEATURES, r, strict=True))
+            for c, r in zip(candidates, rows, strict=True)
+        },
+    )
+
+
+def test_one_weight_per_feature() -> None:
+    assert len(PARENT_WEIGHTS) == len(PARENT_FEATURES)
+
+
+def test_features_describe_the_candidate(make_kb: Callable[..., Path]) -> None:
+    model = model_for(load(make_kb(FAMILY_KB)).kb)
+    sims, ranked, rows = features_of(model, "draft heads propose tokens for a verification pass")
+    decoding = rows["decoding"]
+    assert decoding["score"] == pytest.approx(dict(ranked)[model.position["decoding"]])
+    assert decoding["leaf"] == 0.0 and decoding["depth"] == 1.0  # under the root
+    assert decoding["children_log"] == pytest.approx(math.log1p(3))
+    assert decoding["leaf_children"] == 1.0  # medusa, eagle, lookahead are leaves
+    kids = sorted(
+        (sims.get(model.position[k], 0.0) for k in ("medusa", "eagle", "lookahead")), reverse=True
+    )
+    assert decoding["child_1"] == pytest.approx(kids[0])
+    assert decoding["children_mean"] == pytest.approx(sum(kids) / 3)
+    assert decoding["score_family"] == pytest.approx(decoding["score"] * decoding["family"])
+
+
+def test_left_out_children_do_not_count(make_kb: Callable[..., Path]) -> None:
+    model = model_for(load(make_kb(FAMILY_KB)).kb)
+    eagle = model.position["eagle"]
+    _, _, rows = features_of(model, "draft heads propose tokens", {eagle})
+    assert rows["decoding"]["children_log"] == pytest.approx(math.log1p(2))
+    assert "eagle" not in rows
+
+
+def test_candidates_follow_the_fitted_weights(
+    make_kb: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Weight only one feature and the order is that feature's; the score each candidate
+    carries stays rank_parents' support (the unrelated rule and --min-score read it)."""
+    model = model_for(load(make_kb(FAMILY_KB)).kb)
+    text = "a verification pass checks proofs of draft tokens"
+    sims, ranked, rows = features_of(model, text)
+    for feature, sign in (("depth", 1.0), ("depth", -1.0), ("own", 1.0)):
+        weights = tuple(sign if f == feature else 0.0 for f in PARENT_FEATURES)
+        monkeypatch.setattr(lexical_module, "PARENT_WEIGHTS", weights)
+        ordered = model.order_parents(sims, ranked, set())
+        values = [sign * rows[model.ids[c]][feature] for c, _ in ordered]
+        assert values == sorted(values, reverse=True)
+        assert dict(ordered) == {c: s for c, s in ranked if model.ids[c] in rows}
+
+
+def test_place_lists_candidates_in_the_fitted_order(
+    make_kb: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = model_for(load(make_kb(FAMILY_KB)).kb)
+    monkeypatch.setattr(
+        lexical_module,
+        "PARENT_WEIGHTS",
+        tuple(-1.0 if f == "depth" else 0.0 for f in PARENT_FEATURES),
+    )
+    placed = model.place("Hydra heads", "Sequential draft heads propose tokens for verification.")
+    depths = [len(c.path) for c in placed.candidates]
+    assert depths == sorted(depths)
