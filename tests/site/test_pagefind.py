@@ -63,3 +63,38 @@ def test_the_longest_accepted_language_indexes(
     kb = write_kb(tmp_path / "kb", {**STARTER, "site.yml": f"language: {language}\n"})
     result = build_site(kb, tmp_path / "out", search=True)
     assert result.search and (tmp_path / "out/pagefind/pagefind.js").is_file()
+
+
+def test_indexing_starts_once_the_searchable_pages_are_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind starts after every topic, article and session page is written and before the
+    rest of the site, reads only their folders, and never sees a page the map no longer has."""
+    from fomo.site.build import build_site
+    from tests.site.conftest import SITE_KB, write_kb
+
+    kb = write_kb(tmp_path / "kb", SITE_KB)
+    out = tmp_path / "out"
+    build_site(kb, out, search=False)
+    (out / "topics/gone.html").write_text("<main data-pagefind-body>an old page</main>")
+    for page in out.rglob("*.html"):
+        if page.name != "gone.html":
+            page.unlink()
+    at_start: dict[str, object] = {}
+    real_start = pagefind.start
+
+    def start(root: Path, folders: set[str]) -> pagefind.Indexing:
+        at_start["files"] = {p.relative_to(root).as_posix() for p in root.rglob("*.html")}
+        at_start["folders"] = folders
+        return real_start(root, folders)
+
+    fake_pagefind(tmp_path, f'echo "$@" > {tmp_path / "arguments.txt"}\n', monkeypatch)
+    monkeypatch.setattr(pagefind, "start", start)
+    build_site(kb, out, search=True)
+    files = at_start["files"]
+    assert isinstance(files, set)
+    assert {"topics/training.html", "topics/dpo.html"} <= files and "topics/gone.html" not in files
+    assert not {"timeline.html", "index.html", "topics/index.html"} & files
+    assert at_start["folders"] == {"articles", "sessions", "topics"}
+    arguments = (tmp_path / "arguments.txt").read_text()
+    assert "--glob {articles,sessions,topics}/**/*.html" in arguments

@@ -126,12 +126,28 @@ class SiteBuilder:
             self.renderer.nav = nav
         return self.renderer
 
+    def _render(
+        self, renderer: Renderer, jobs: list[tuple[PageKind, Page]]
+    ) -> tuple[list[Done], int]:
+        """Render and write `jobs`: the kinds of a page per topic, session or article in
+        worker processes (when there are enough), the others here. The results come in the
+        order of `jobs`, with the number of processes that rendered them."""
+        many = [job for job in jobs if job[0].parallel]
+        workers = worker_count(len(many), self.workers)
+        by_path = {
+            item.path: item
+            for item in render_all(renderer, self.writer, many, workers)
+            + render_all(renderer, self.writer, [job for job in jobs if not job[0].parallel], 1)
+        }
+        return [by_path[page.output.path] for _, page in jobs], workers
+
     def _remember(self, jobs: list[tuple[PageKind, Page]], done: list[Done]) -> None:
         for (kind, page), item in zip(jobs, done, strict=True):
             self._pages[item.path] = (kind.name, page, item.links)
 
     def build(self) -> BuildResult:
-        """Render everything into `out`, then delete what an earlier build left that is gone.
+        """Render everything into `out`, after deleting what an earlier build left that is
+        gone; Pagefind indexes the searchable pages while the others are rendered.
 
         Everything is loaded and checked before the first byte is written, so bad input leaves
         the previous site untouched. Writing in place (rather than into a fresh folder swapped
@@ -153,19 +169,29 @@ class SiteBuilder:
         if len(set(paths)) != len(paths):
             twice = sorted({p for p in paths if paths.count(p) > 1})
             raise FomoError(f"two pages would be written at {', '.join(twice[:5])}")
-        single = [job for job in jobs if not job[0].parallel]
-        many = [job for job in jobs if job[0].parallel]
-        workers = worker_count(len(many), self.workers)
-        done = render_all(renderer, self.writer, single, 1)
-        done += render_all(renderer, self.writer, many, workers)
-        self._remember(single + many, done)
-        written = sum(item.written for item in done)
         folders = {p.split("/")[0] for p in paths if "/" in p} - set(SHARED)
         for stale in before - set(paths):
             if stale.split("/")[0] in folders:
                 self.writer.remove(stale)
-        copy_assets(self.out)
-        search_seconds = pagefind.index(self.out) if self.search else 0.0
+        searchable = [job for job in jobs if job[0].searchable]
+        rest = [job for job in jobs if not job[0].searchable]
+        done, workers = self._render(renderer, searchable)
+        indexing = None
+        if self.search:
+            indexed = {job[1].output.path for job in searchable}
+            indexing = pagefind.start(self.out, _folders(indexed))
+        try:
+            done_rest, workers_rest = self._render(renderer, rest)
+            copy_assets(self.out)
+        except BaseException:
+            if indexing is not None:
+                indexing.process.kill()
+            raise
+        done += done_rest
+        workers = max(workers, workers_rest)
+        self._remember(searchable + rest, done)
+        written = sum(item.written for item in done)
+        search_seconds = pagefind.finish(indexing) if indexing is not None else 0.0
         diagrams = {item.path for item in done if item.diagrams}
         return BuildResult(
             self.out,
@@ -206,6 +232,13 @@ class SiteBuilder:
 
     def reindex_search(self) -> float:
         return pagefind.index(self.out) if self.search else 0.0
+
+
+def _folders(paths: set[str]) -> set[str]:
+    """The top-level folders of `paths`, or none (index everything) when a path has none."""
+    if any("/" not in path for path in paths):
+        return set()
+    return {path.split("/")[0] for path in paths}
 
 
 def build_site(

@@ -1,4 +1,5 @@
-"""The search index: Pagefind run over the built site as its binary.
+"""The search index: Pagefind run over the built site as its binary, in the background while
+the pages it does not index are still being rendered (`start`, then `finish`).
 
 Errors say whose they are: a missing or broken Pagefind install gets the reinstall hint; a
 Pagefind that ran and failed (or panicked) over our pages is reported as such, with the way to
@@ -11,8 +12,12 @@ import importlib.util
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from fomo.errors import FomoError
 
@@ -37,32 +42,55 @@ def command() -> list[str]:
     return [sys.executable, "-m", "pagefind"]
 
 
-def index(root: Path) -> float:
-    """Index the site at `root`; the seconds it took."""
-    started = time.perf_counter()
+@dataclass
+class Indexing:
+    """A Pagefind run in the background, started once the searchable pages are written."""
+
+    root: Path
+    process: subprocess.Popen[bytes]
+    output: IO[bytes]  # its stdout and stderr: a file, so that it never waits on a full pipe
+    started: float
+
+
+def start(root: Path, folders: Iterable[str] = ()) -> Indexing:
+    """Start indexing the site at `root`, reading only the HTML under `folders` when given
+    (the folders of the searchable pages: the rest of the site may still be being written)."""
+    arguments = [*command(), "--site", str(root), "--silent"]
+    if folders:
+        arguments += ["--glob", "{" + ",".join(sorted(folders)) + "}/**/*.html"]
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (kept open until `finish` closes it)
     try:
-        done = subprocess.run(
-            [*command(), "--site", str(root), "--silent"],
-            capture_output=True,
-            text=True,
-            errors="replace",
-            check=False,
-        )
+        process = subprocess.Popen(arguments, stdout=output, stderr=subprocess.STDOUT)
     except OSError as error:
+        output.close()
         raise FomoError(
             f"search indexing could not start Pagefind: {error.strerror or error}", hint=REINSTALL
         ) from None
-    if done.returncode != 0:
-        output = (done.stderr or done.stdout).strip()
-        missing = done.returncode in NOT_FOUND or "No module named" in output
+    return Indexing(root, process, output, time.perf_counter())
+
+
+def finish(indexing: Indexing) -> float:
+    """Wait for the run to end; the seconds it took from its start."""
+    returncode = indexing.process.wait()
+    seconds = time.perf_counter() - indexing.started
+    with indexing.output:
+        indexing.output.seek(0)
+        output = indexing.output.read().decode("utf-8", "replace").strip()
+    if returncode != 0:
+        missing = returncode in NOT_FOUND or "No module named" in output
         if missing:
             raise FomoError(
                 f"search indexing could not run Pagefind: {output[-300:]}", hint=REINSTALL
             )
-        what = "crashed" if "panicked" in output else f"failed (exit code {done.returncode})"
+        what = "crashed" if "panicked" in output else f"failed (exit code {returncode})"
         raise FomoError(
-            f"search indexing: Pagefind {what} while indexing {root}: {output[-500:]}",
+            f"search indexing: Pagefind {what} while indexing {indexing.root}: {output[-500:]}",
             hint="the pages were built; build with --no-search to skip search, and please "
             "report this with the message above",
         )
-    return time.perf_counter() - started
+    return seconds
+
+
+def index(root: Path) -> float:
+    """Index the site at `root` and wait for it; the seconds it took."""
+    return finish(start(root))

@@ -39,7 +39,9 @@ How to add a page kind (one registration):
    topic ids (and "@sessions", "@articles") whose change can alter the page. `sitemap=True`
    lists its pages in sitemap.xml; `nav="Label"` puts its (first) page in `page.nav`;
    `parallel=True` for a page per topic, session or article (big builds render those in
-   worker processes). Two kinds writing one path fail the build.
+   worker processes); `searchable=True` when its pages carry `data-pagefind-body` (they are
+   written first, so that Pagefind indexes them while the rest of the site is rendered). Two
+   kinds writing one path fail the build.
 3. Test it through a build (tests/site/test_pages.py shows one); the golden build test then
    fails on purpose: pin the new hash printed by `.venv/bin/python -m tests.site.test_golden`.
 """
@@ -83,6 +85,7 @@ class PageKind:
     sitemap: bool = False
     nav: str | None = None  # the label of its (single) page in the site navigation
     parallel: bool = False
+    searchable: bool = False  # its pages carry data-pagefind-body
 
     def __post_init__(self) -> None:
         if (self.template is None) == (self.text is None):

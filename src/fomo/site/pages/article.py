@@ -59,5 +59,6 @@ register(
         depends=depends,
         sitemap=True,
         parallel=True,
+        searchable=True,
     )
 )

@@ -56,5 +56,6 @@ register(
         depends=depends,
         sitemap=True,
         parallel=True,
+        searchable=True,
     )
 )

@@ -127,5 +127,6 @@ register(
         depends=depends,
         sitemap=True,
         parallel=True,
+        searchable=True,
     )
 )
