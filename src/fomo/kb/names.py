@@ -98,8 +98,11 @@ def _singular(word: str) -> str:
 
 def name_key(text: str) -> str:
     """The lookup key of a name: equal keys mean the same name to a reader."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    if text.isascii():  # most names: nothing to decompose, and a third of the cost
+        folded = text.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     words = [_singular(_SPELLING.get(word, word)) for word in _WORD.findall(folded)]
     return "".join(words)
 
