@@ -462,3 +462,35 @@ def test_with_mermaid_the_script_is_linked_without_warning(
     assert (tmp_path / "out/assets/vendor/mermaid.min.js").is_file()
     # a page without diagrams never loads it
     assert "mermaid.min.js" not in (tmp_path / "out/topics/dpo.html").read_text()
+
+
+def test_editing_a_notebook_article_re_renders_its_page(tmp_path: Path) -> None:
+    """A notebook's text is not in the index: `fomo serve` still shows its edit."""
+    import nbformat
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    from fomo.site.serve import relevant
+
+    session = SITE_KB["sessions/01-training/index.md"].replace(
+        "status: open}", "status: published, author: Lin, article: tokens.ipynb}"
+    )
+    kb = write_kb(tmp_path / "kb", {**SITE_KB, "sessions/01-training/index.md": session})
+    notebook = kb / "sessions/01-training/tokens.ipynb"
+
+    def write_notebook(text: str) -> None:
+        book = new_notebook()
+        book.cells = [new_markdown_cell(text)]
+        nbformat.write(book, str(notebook))
+
+    write_notebook("Byte pairs, first draft.")
+    builder = SiteBuilder(kb, tmp_path / "out", search=False)
+    builder.build()
+    page = tmp_path / "out/articles/01-training/tokens.html"
+    assert "first draft" in page.read_text(encoding="utf-8")
+    write_notebook("Byte pairs, second draft.")
+    _, touched = builder.update()
+    assert "articles/01-training/tokens.html" in touched
+    assert "second draft" in page.read_text(encoding="utf-8")
+    out = tmp_path / "out"
+    assert relevant(str(notebook), out) and relevant(str(kb / "sessions/01-training/Fig.PNG"), out)
+    assert not relevant(str(out / "articles/01-training/tokens.html"), out)

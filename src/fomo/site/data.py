@@ -27,6 +27,9 @@ class SiteData:
     article_by_path: dict[str, Article] = field(default_factory=dict)
     root: Path | None = None  # the knowledge base's folder (articles' images and notebooks)
     child_ids: dict[str | None, list[str]] = field(default_factory=dict)
+    # (mtime, size) of each notebook article's file: its text is not in the index, so an edit
+    # of the notebook alone shows only here
+    notebook_stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
     _near: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -64,6 +67,14 @@ class SiteData:
             for topic_id in dict.fromkeys(article.topics):
                 articles_of[topic_id].append(article)
         data.articles_of = dict(articles_of)
+        if root is not None:
+            for article in kb.articles:
+                if article.path.endswith(".ipynb"):
+                    try:
+                        stat = (root / article.path).stat()
+                    except OSError:
+                        continue  # the page says it is missing
+                    data.notebook_stamps[article.path] = (stat.st_mtime_ns, stat.st_size)
         return data
 
     def near(self, topic_id: str) -> frozenset[str]:

@@ -4,7 +4,8 @@ A page is rendered again when it is new, when its kind has no `depends` (the sit
 or when a topic it depended on before the edit (its kind's `depends` on the old data, plus the
 topics its Markdown linked to) or depends on after it changed. "Changed" is a topic whose
 fields or place in the tree differ, plus the pseudo-topics "@sessions" and "@articles" when any
-session or article differs. A change of the site's settings or branch colours re-renders all.
+session or article differs (for a notebook article: its file). A change of the site's settings
+or branch colours re-renders all.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def changed(old: SiteData, new: SiteData) -> set[str] | None:
     }
     if old.kb.sessions != new.kb.sessions:
         found.add(SESSIONS)
-    if old.kb.articles != new.kb.articles:
+    if old.kb.articles != new.kb.articles or old.notebook_stamps != new.notebook_stamps:
         found.add(ARTICLES)
     return found
 

@@ -36,7 +36,10 @@ RELOAD_JS = b"""(function(){
 })();
 """
 INJECT = b'<script src="/__fomo/reload.js"></script>'
-WATCHED_SUFFIXES = (".md", ".yml", ".yaml")
+# the map, sessions and settings; notebook articles; the files articles show or link to
+WATCHED_SUFFIXES = frozenset(
+    ".md .yml .yaml .ipynb .png .jpg .jpeg .gif .svg .webp .pdf .csv".split()
+)
 
 
 class Generation:
@@ -195,7 +198,7 @@ def relevant(change_path: str, out: Path) -> bool:
     path = Path(change_path)
     if out == path or out in path.parents:
         return False
-    return path.suffix in WATCHED_SUFFIXES and not path.name.startswith((".", "~"))
+    return path.suffix.lower() in WATCHED_SUFFIXES and not path.name.startswith((".", "~"))
 
 
 class Preview:
