@@ -23,7 +23,8 @@
 (lexical): "already known" on left-out topics and paraphrases, off-topic titles (REV's
 `ingest` rule), throughput. Issue 12's anchor: `--before 96a019e`.
 --fit-known refits the "already known" model (KNOWN_WEIGHTS, KNOWN_BIAS, KNOWN_THRESHOLD) on
-the map itself (never on paraphrases.tsv): see fit_known.
+the map itself (never on paraphrases.tsv): see fit_known; with --method semantic, the semantic
+method's (SEMANTIC_KNOWN_*).
 --fit-lexical refits the order of the lexical method's candidate parents (PARENT_WEIGHTS in
 fomo/query/place/lexical.py): a conditional logit over each leave-one-out query's candidates,
 fitted by Newton's method and reported with 5-fold cross-validation (folds by query).
@@ -47,6 +48,7 @@ from fomo.query.place import (
     KNOWN_FEATURES,
     PARENT_FEATURES,
     SEMANTIC_FEATURES,
+    SEMANTIC_KNOWN_FEATURES,
     STOPWORDS,
     PlacementModel,
     semantic_available,
@@ -311,11 +313,18 @@ def throughput(kb, model, method: str, items: int) -> None:
 def fit(kb, model, folds: int = 5) -> None:
     """Refit SEMANTIC_WEIGHTS: features of every candidate of every leave-one-out query."""
     semantic = model.semantic()
+    leaves = leaves_of(kb)
+    queries = dict(
+        zip(
+            [t.id for t in leaves],
+            semantic.embed_many([(t.title, t.essence) for t in leaves]),
+            strict=True,
+        )
+    )
 
     def features(topic, sims, exclude):
         lexical = model.order_parents(sims, model.rank_parents(sims, exclude), exclude)
-        query = semantic.embed(topic.title, topic.essence)
-        return semantic.features(query, sims, lexical, exclude)
+        return semantic.features(queries[topic.id], sims, lexical, exclude)
 
     report_fit(*leaf_rows(kb, model, features, "fit"), SEMANTIC_FEATURES, "SEMANTIC_WEIGHTS", folds)
 
@@ -452,39 +461,59 @@ def rough_paraphrase(essence: str, seed: str, vocabulary: list[str]) -> str:
     return " ".join(out)
 
 
-def known_rows(kb, model):
-    """(features, label, topic id, kind, vetoed) of the self-supervised "already known" data.
+def known_rows(kb, model, semantic=None):
+    """(features, label, topic id, kind, vetoed, named) of the self-supervised "already known"
+    data; with `semantic` (a SemanticScorer), the semantic method's features.
 
     kind "pos": a rough paraphrase of a topic's essence, the topic present (label 1 when its
     nearest topic is that topic); "neg": the same text with the topic left out (label 0);
     "loo": the benchmark's leave-one-out queries (title + essence, leaf left out), label 0,
-    kept out of the fit and only used to choose the threshold."""
+    kept out of the fit and only used to choose the threshold. `vetoed`: `place` would not
+    call it a paraphrase whatever the model says (a name match, unrelated, or a gate of
+    `paraphrase_candidate` or `names_a_variant`), so the threshold is chosen on what `place`
+    decides."""
+    from fomo.query.place import known_share, unrelated
+    from fomo.query.place.known import names_a_variant
+
     vocabulary = [
         w
         for t in kb.topics.values()
         for w in (t.essence or "").split()
         if w.lower() not in STOPWORDS
     ]
-    rows = []
-
-    def add(title, body, gone, target, kind):
-        exclude = {model.position[gone]} if gone else set()
-        vector = model.query_vector(title, body)
-        found = model.known_features(vector, model.similarities(vector, exclude), exclude)
-        if found is None:
-            return
-        named = model.known_by_name(title, body, frozenset({gone} if gone else ()))
-        vetoed = named is not None or bool(model.novel_names(title))
-        label = int(kind == "pos" and model.ids[found[0]] == target)
-        rows.append((found[1], label, target, kind, vetoed, named is not None))
-
+    queries = []
     for topic in kb.topics.values():
         if topic.essence:
             text = rough_paraphrase(topic.essence, topic.id, vocabulary)
-            add(text, "", None, topic.id, "pos")
-            add(text, "", topic.id, topic.id, "neg")
+            queries.append((text, "", None, topic.id, "pos"))
+            queries.append((text, "", topic.id, topic.id, "neg"))
     for topic in leaves_of(kb):
-        add(topic.title, topic.essence, topic.id, topic.id, "loo")
+        queries.append((topic.title, topic.essence, topic.id, topic.id, "loo"))
+    embedded = (
+        semantic.embed_many([(title, body) for title, body, *_ in queries]) if semantic else None
+    )
+    rows = []
+    for q, (title, body, gone, target, kind) in enumerate(queries):
+        exclude = {model.position[gone]} if gone else set()
+        excluded_ids = frozenset({gone} if gone else ())
+        vector = model.query_vector(title, body)
+        sims = model.similarities(vector, exclude)
+        embedding = semantic.similarities(embedded[q], exclude) if semantic else None
+        found = model.known_features(vector, sims, exclude, embedding=embedding)
+        if found is None:
+            continue
+        named = model.known_by_name(title, body, excluded_ids)
+        share = known_share(model, title, body)
+        ranked = model.rank_parents(sims, exclude)
+        gated = model.paraphrase_candidate(title, vector, sims, exclude, share, embedding)
+        vetoed = (
+            named is not None
+            or unrelated(ranked[0][1] if ranked else None, share, f"{title} {body}")
+            or gated is None
+            or names_a_variant(title, model.names(excluded_ids), model.ids[found[0]])
+        )
+        label = int(kind == "pos" and model.ids[found[0]] == target)
+        rows.append((found[1], label, target, kind, vetoed, named is not None))
     return rows
 
 
@@ -507,11 +536,12 @@ def logistic(x, y, l2: float = 1.0, steps: int = 50):
     return weights, float(w[-1] - (mu * weights).sum())
 
 
-def fit_known(kb, model, folds: int = 5, target: float = 0.095) -> None:
-    """Refit the "already known" model; print the cross-validated figures and the constants."""
+def fit_known(kb, model, folds: int = 5, target: float = 0.095, semantic=None) -> None:
+    """Refit the "already known" model (of the semantic method with `semantic`); print the
+    cross-validated figures and the constants."""
     import numpy as np
 
-    rows = known_rows(kb, model)
+    rows = known_rows(kb, model, semantic)
     x = np.asarray([r[0] for r in rows])
     y = np.asarray([r[1] for r in rows], dtype=float)
     kind = np.asarray([r[3] for r in rows])
@@ -544,10 +574,11 @@ def fit_known(kb, model, folds: int = 5, target: float = 0.095) -> None:
         f"their left-out twins called known {(~vetoed & (cv >= threshold))[neg].mean():.1%}"
     )
     w, b = logistic(x[fitted], y[fitted])
-    print("  KNOWN_WEIGHTS = (")
-    for name, weight in zip(KNOWN_FEATURES, w, strict=True):
+    prefix, names = ("SEMANTIC_", SEMANTIC_KNOWN_FEATURES) if semantic else ("", KNOWN_FEATURES)
+    print(f"  {prefix}KNOWN_WEIGHTS = (")
+    for name, weight in zip(names, w, strict=True):
         print(f"      {weight:.4f},  # {name}")
-    print(f"  )\n  KNOWN_BIAS = {b:.4f}\n  KNOWN_THRESHOLD = {threshold:.3f}")
+    print(f"  )\n  {prefix}KNOWN_BIAS = {b:.4f}\n  {prefix}KNOWN_THRESHOLD = {threshold:.3f}")
 
 
 def main() -> int:
@@ -585,7 +616,7 @@ def main() -> int:
     print(
         f"map: {len(kb)} topics ({args.kb}); lexical model built in {build_seconds * 1000:.0f} ms"
     )
-    if ("semantic" in methods and not (args.fit_known or args.fit_lexical)) or args.fit:
+    if ("semantic" in methods and not args.fit_lexical) or args.fit:
         started = time.perf_counter()
         model.semantic()
         print(
@@ -596,7 +627,7 @@ def main() -> int:
         fit(kb, model)
         return 0
     if args.fit_known:
-        fit_known(kb, model)
+        fit_known(kb, model, semantic=model.semantic() if method == "semantic" else None)
         return 0
     if args.fit_lexical:
         fit_lexical(kb, model)

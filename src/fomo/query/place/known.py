@@ -58,6 +58,29 @@ KNOWN_WEIGHTS = (  # fitted on the bundled map of 857 topics
 )
 KNOWN_BIAS = -8.4679
 KNOWN_THRESHOLD = 0.6
+
+# The semantic method decides the same way with the embeddings as evidence too: its nearest topic
+# is the one with the best mean of the lexical and the embedding cosine (the two count alike;
+# the blend is used for similarity and both margins), and two features are added. Fitted and
+# thresholded by the same rule (`benchmarks/placement.py --fit-known --method semantic`).
+SEMANTIC_KNOWN_FEATURES = (
+    *KNOWN_FEATURES,
+    "embedding",  # embedding cosine of the query with the nearest topic
+    "embedding_margin",  # ... minus the best embedding cosine with any other topic
+)
+SEMANTIC_KNOWN_WEIGHTS = (  # fitted on the bundled map of 1,795 topics
+    11.4288,
+    20.7979,
+    1.1551,
+    9.8523,
+    -6.6900,
+    -1.9118,
+    0.3809,
+    -8.8086,
+    -1.2043,
+)
+SEMANTIC_KNOWN_BIAS = -5.4966
+SEMANTIC_KNOWN_THRESHOLD = 0.489
 MIN_SHARED = 2  # content words a paraphrase must share with its topic
 MIN_KNOWN_SHARE = 0.6  # share of the text's weight on words the map knows, for a paraphrase
 
@@ -109,16 +132,33 @@ def shared_words(model: LexicalModel, vector: dict[str, float], topic: int) -> i
     return sum(1 for t in vector if t in doc)
 
 
+def blend(sims: dict[int, float], embedding: dict[int, float]) -> dict[int, float]:
+    """The semantic method's similarity for "already known": the mean of the lexical and the
+    embedding cosine (only over topics sharing a word: no shared word, no evidence)."""
+    return {i: (s + embedding.get(i, 0.0)) / 2 for i, s in sims.items()}
+
+
 def known_features(
     model: LexicalModel,
     vector: dict[str, float],
     sims: dict[int, float],
     exclude: set[int],
     best_vector: dict[str, float] | None = None,
+    embedding: dict[int, float] | None = None,
 ) -> tuple[int, list[float]] | None:
     """(the nearest topic, KNOWN_FEATURES of the query against it), or None if no topic
     shares a word. `best_vector` stands in for the nearest topic's own vector (the fit uses
-    it to hide a topic's essence from itself)."""
+    it to hide a topic's essence from itself). With `embedding` (the query's embedding cosine
+    with every topic left in), the nearest topic is by `blend` and the features are
+    SEMANTIC_KNOWN_FEATURES."""
+    if embedding is not None:
+        found = known_features(model, vector, blend(sims, embedding), exclude, best_vector)
+        if found is None:
+            return None
+        b, features = found
+        other = max((s for i, s in embedding.items() if i != b), default=0.0)
+        cosine = embedding.get(b, 0.0)
+        return b, [*features, cosine, cosine - other]
     ordered = heapq.nlargest(2, sims.items(), key=lambda item: item[1])
     if not ordered:
         return None
@@ -154,8 +194,13 @@ def known_features(
 
 
 def known_probability(features: list[float]) -> float:
-    """How likely the query describes its nearest topic (the fitted logistic model)."""
-    logit = KNOWN_BIAS + sum(w * f for w, f in zip(KNOWN_WEIGHTS, features, strict=True))
+    """How likely the query describes its nearest topic (the fitted logistic model of the
+    lexical or, with the two embedding features, of the semantic method)."""
+    semantic = len(features) == len(SEMANTIC_KNOWN_FEATURES)
+    weights = SEMANTIC_KNOWN_WEIGHTS if semantic else KNOWN_WEIGHTS
+    logit = (SEMANTIC_KNOWN_BIAS if semantic else KNOWN_BIAS) + sum(
+        w * f for w, f in zip(weights, features, strict=True)
+    )
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, logit))))
 
 

@@ -16,6 +16,7 @@ from fomo.query.place.known import (
     KNOWN_THRESHOLD,
     MIN_KNOWN_SHARE,
     MIN_SHARED,
+    SEMANTIC_KNOWN_THRESHOLD,
     known_share,
     shared_words,
     unrelated,
@@ -60,8 +61,9 @@ class PlacementModel(LexicalModel):
         sims: dict[int, float],
         exclude: set[int],
         best_vector: dict[str, float] | None = None,
+        embedding: dict[int, float] | None = None,
     ) -> tuple[int, list[float]] | None:
-        return known.known_features(self, vector, sims, exclude, best_vector)
+        return known.known_features(self, vector, sims, exclude, best_vector, embedding)
 
     def known_probability(self, features: list[float]) -> float:
         return known.known_probability(features)
@@ -77,23 +79,42 @@ class PlacementModel(LexicalModel):
         exclude: set[int],
         share: float,
         excluded_ids: frozenset[str] = frozenset(),
+        embedding: dict[int, float] | None = None,
     ) -> Existing | None:
         """The topic the text describes in other words, when the evidence is real: most of
         its words known to the map, several shared with the topic, no new name in the title
         (nor another version or an extension of the topic's own name: "Kimi K2.6" is not
-        Kimi K2, "Tiny Aya" is not Aya), and the fitted model sure enough."""
-        if share < MIN_KNOWN_SHARE or self.novel_names(title):
-            return None
-        found = self.known_features(vector, sims, exclude)
-        if found is None or shared_words(self, vector, found[0]) < MIN_SHARED:
+        Kimi K2, "Tiny Aya" is not Aya), and the fitted model sure enough. `embedding` (the
+        semantic method) adds the embedding cosines as evidence."""
+        found = self.paraphrase_candidate(title, vector, sims, exclude, share, embedding)
+        if found is None:
             return None
         if known.names_a_variant(title, self.names(excluded_ids), self.ids[found[0]]):
             return None
         probability = self.known_probability(found[1])
-        if probability < KNOWN_THRESHOLD:
+        threshold = KNOWN_THRESHOLD if embedding is None else SEMANTIC_KNOWN_THRESHOLD
+        if probability < threshold:
             return None
         topic = self.kb.topics[self.ids[found[0]]]
         return Existing(topic.id, topic.title, probability, "paraphrase")
+
+    def paraphrase_candidate(
+        self,
+        title: str,
+        vector: dict[str, float],
+        sims: dict[int, float],
+        exclude: set[int],
+        share: float,
+        embedding: dict[int, float] | None = None,
+    ) -> tuple[int, list[float]] | None:
+        """(nearest topic, its known features) when the evidence gates pass, else None (the
+        fit in benchmarks/placement.py applies the same gates)."""
+        if share < MIN_KNOWN_SHARE or self.novel_names(title):
+            return None
+        found = self.known_features(vector, sims, exclude, embedding=embedding)
+        if found is None or shared_words(self, vector, found[0]) < MIN_SHARED:
+            return None
+        return found
 
     def place(
         self,
@@ -108,9 +129,9 @@ class PlacementModel(LexicalModel):
         """Where `title` (a name or paper title) with an optional `body` (abstract) belongs.
 
         `exclude` leaves topics out as if they were not in the map (the benchmark uses it).
-        `method` is "lexical" or "semantic" (the extra; see `resolve_method`). "Already known"
-        is decided lexically by both: the embeddings did not separate paraphrases from new
-        siblings any better (benchmarks/RESULTS.md). `embedding` is the text's embedding when
+        `method` is "lexical" or "semantic" (the extra; see `resolve_method`). The semantic
+        method also takes the embedding cosines as evidence that the text is "already known"
+        (`known.known_features`). `embedding` is the text's embedding when
         the caller encoded a batch at once (`SemanticScorer.embed_many`).
         """
         if method not in METHODS:
@@ -146,14 +167,22 @@ class PlacementModel(LexicalModel):
             ranked[0][1] if ranked else None, share, f"{title} {body}"
         )
         ranked = self.order_parents(sims, ranked, exclude_pos)
-        if existing is None and not off_topic and ordered:
-            existing = self.paraphrase_of(title, vector, sims, exclude_pos, share, excluded_ids)
         near_sims = sims
         if method == "semantic" and vector:  # no shared word at all: nothing to go on
             semantic = self.semantic()
             query = semantic.embed(title, body) if embedding is None else embedding
             ranked = semantic.rank(query, sims, ranked, exclude_pos)
             near_sims = semantic.similarities(query, exclude_pos)
+        if existing is None and not off_topic and ordered:
+            existing = self.paraphrase_of(
+                title,
+                vector,
+                sims,
+                exclude_pos,
+                share,
+                excluded_ids,
+                embedding=near_sims if near_sims is not sims else None,
+            )
         if existing is not None and existing.how != "paraphrase":
             # The text names a topic the map has: that topic is no parent for it, nor is
             # anything under it. A paraphrase match is only likely, and when the text turns out

@@ -22,6 +22,7 @@ from fomo.query.place.results import METHODS
 # leave-one-out set, 5-fold cross-validated; see benchmarks/RESULTS.md).
 SEMANTIC_FEATURES = (
     "lexical",  # the lexical parent score (rank_parents)
+    "lexical_rank",  # log(1 + its rank in the lexical method's fitted order)
     "lexical_own",  # lexical cosine with the candidate itself
     "lexical_child",  # best lexical cosine among its children
     "lexical_vote",  # summed lexical cosine of the 10 nearest topics that are its children
@@ -33,18 +34,19 @@ SEMANTIC_FEATURES = (
     "children_log",  # log(1 + number of children)
     "leaf",  # 1 when it has no children (it would have to become a folder)
 )
-SEMANTIC_WEIGHTS = (  # fitted on the bundled map of 857 topics, 675 leaves
-    20.3703,
-    -5.9917,
-    -5.6565,
-    0.5358,
-    1.6077,
-    0.6859,
-    -3.0515,
-    18.0373,
-    -0.2714,
-    -0.0789,
-    -2.3928,
+SEMANTIC_WEIGHTS = (  # fitted on the bundled map of 1,795 topics, 1,546 leaves
+    -1.3082,
+    -0.9407,
+    4.6858,
+    1.0619,
+    0.5598,
+    0.1082,
+    3.3358,
+    -1.2091,
+    12.9117,
+    -0.2219,
+    0.1112,
+    -2.6067,
 )
 SEMANTIC_NEAREST = 30  # the nearest topics by embedding whose parents become candidates
 VOTERS = 10
@@ -112,6 +114,7 @@ class SemanticScorer:
                 seen.add(c)
                 candidates.append(c)
         lexical_score = dict(lexical)
+        lexical_rank = {c: r for r, (c, _) in enumerate(lexical)}
         lexical_vote: Counter[int] = Counter()
         for i, s in heapq.nlargest(VOTERS, sims.items(), key=lambda item: item[1]):
             if model.parent_of[i] is not None:
@@ -133,6 +136,7 @@ class SemanticScorer:
             rows.append(
                 [
                     lexical_score.get(c, 0.0),
+                    math.log1p(lexical_rank.get(c, len(lexical))),
                     sims.get(c, 0.0),
                     lex_kids,
                     lexical_vote[c],
