@@ -23,8 +23,9 @@ from fomo.model import Topic
 
 _WORD = re.compile(r"[^\W_]+")  # letters and digits of any script
 
-# British -> American spellings that appear in LLM writing, word by word.
-_SPELLING = {
+# British -> American spellings that appear in LLM writing, word by word (public: the browser
+# extension's term index carries them, to fold names the same way).
+SPELLING = {
     "optimisation": "optimization",
     "optimisations": "optimizations",
     "optimise": "optimize",
@@ -81,11 +82,11 @@ _SPELLING = {
 }
 
 # Words whose trailing "s" is not a plural.
-_KEEP_S = {"always", "bias", "alias", "gas", "news", "lens", "corpus", "status", "focus", "plus"}
+KEEP_S = {"always", "bias", "alias", "gas", "news", "lens", "corpus", "status", "focus", "plus"}
 
 
 def _singular(word: str) -> str:
-    if len(word) <= 3 or word in _KEEP_S or word.isdigit():
+    if len(word) <= 3 or word in KEEP_S or word.isdigit():
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
@@ -103,7 +104,7 @@ def name_key(text: str) -> str:
     else:
         decomposed = unicodedata.normalize("NFKD", text)
         folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    words = [_singular(_SPELLING.get(word, word)) for word in _WORD.findall(folded)]
+    words = [_singular(SPELLING.get(word, word)) for word in _WORD.findall(folded)]
     return "".join(words)
 
 

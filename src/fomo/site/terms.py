@@ -52,8 +52,8 @@ def term_index(kb: KnowledgeBase, site: str = "") -> dict[str, Any]:
         "exact": index.exact,
         "prefixes": sorted(index.prefixes),
         "weak": sorted(name for name in index.exact if is_weak(name)),
-        "spelling": kb_names._SPELLING,
-        "keep_s": sorted(kb_names._KEEP_S),
+        "spelling": kb_names.SPELLING,
+        "keep_s": sorted(kb_names.KEEP_S),
     }
 
 
