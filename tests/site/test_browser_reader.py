@@ -287,3 +287,14 @@ def test_a_tap_on_a_phone_opens_the_bottom_sheet(browser: Any, site_url: str) ->
     assert 844 * 0.4 < top < 844
     assert "Tokenization" in page.locator("#map-selected h2").inner_text()
     context.close()
+
+
+def test_an_example_search_on_the_home_panel_runs_it(browser: Any, site_url: str) -> None:
+    view = Page(browser, 1400, 900)
+    page = view.open_map(site_url + "index.html")
+    chip = page.locator("#map-examples .chip").first
+    assert chip.inner_text() == "PPO"  # the topic other topics refer to most
+    chip.click()
+    assert page.input_value("#map-search") == "PPO"
+    assert page.locator("#map-results li").first.inner_text().startswith("Proximal Policy")
+    view.close()

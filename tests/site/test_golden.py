@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tests.site.conftest import SITE_KB, write_kb
 
-GOLDEN = "5e00c03253b65a7310c58641a38481791d5dfa0fbbc3651306e90b0a6760d0f9"
+GOLDEN = "dbaa87b4b00b684f65e482f8e2079429d3ae74f7f7b6e6b438371b367836e89f"
 
 
 def site_hash(work: Path) -> str:

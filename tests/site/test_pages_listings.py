@@ -62,3 +62,33 @@ def test_whats_new_page_shows_when_each_topic_appeared(tmp_path: Path) -> None:
     assert "2025-01-01" not in entry.split("</a>", 1)[1]
     assert '<time datetime="2024">2024</time>' in html[html.index("Old Model") :]
     assert "by when they appeared" in html
+
+
+def test_example_searches_are_the_most_referred_topics_one_per_branch(tmp_path: Path) -> None:
+    from tests.conftest import topic_file
+
+    files = {
+        "map/index.md": topic_file("Root", "All of it."),
+        "map/training/index.md": topic_file("Training", "How models learn."),
+        "map/training/lora.md": topic_file(
+            "LoRA", "Low-rank adapters.", aliases="[Low-Rank Adaptation]"
+        ),
+        "map/training/dpo.md": topic_file(
+            "Direct Preference Optimization", "Preference pairs.", aliases="[DPO]", related="[lora]"
+        ),
+        "map/training/rlhf.md": topic_file(
+            "Reinforcement Learning from Human Feedback",
+            "A reward model.",
+            aliases="[RLHF]",
+            builds_on="[lora]",
+        ),
+        "map/serving/index.md": topic_file(
+            "Serving", "Running models.", builds_on="[training, kv-cache]"
+        ),
+        "map/serving/kv-cache.md": topic_file("KV Cache", "Keys and values kept.", related="[dpo]"),
+        "map/serving/paging.md": topic_file("Paged Attention", "Pages.", builds_on="[kv-cache]"),
+    }
+    examples = listings.example_searches(data_of(tmp_path, files))
+    # most referred first, ties by title (kv-cache and lora: 2 each); one per branch (dpo, 1,
+    # loses to lora); never a branch top (serving) or a topic nothing refers to (paging, rlhf)
+    assert examples == ["KV Cache", "LoRA"]

@@ -846,25 +846,14 @@
   });
 
   // ---- the home panel: example searches, what is new, the reader's progress ----
-  // Example searches: a short alias (an abbreviation, as readers type them) from each of the
-  // first few branches that have one.
+  // Example searches (chosen by the build: the most referred-to topics): search on a click.
   function fillExamples() {
-    var box = document.getElementById("map-examples");
-    if (!box) return;
-    var seen = {}, picked = 0;
-    for (var j = 0; j < n && picked < 4; j++) {
-      if (depth[j] < 2 || seen[branch[j]] || !M.a[j]) continue;
-      var alias = M.a[j].split("|").filter(function (a) { return a.length <= 6; })[0];
-      if (!alias) continue;
-      seen[branch[j]] = true;
-      picked++;
-      var button = el("button", alias, { type: "button", "class": "chip" });
-      button.addEventListener("click", function (text) {
+    var chips = document.querySelectorAll("#map-examples .chip");
+    for (var j = 0; j < chips.length; j++) {
+      chips[j].addEventListener("click", function (text) {
         return function () { searchBox.value = text; searchBox.focus(); runSearch(); };
-      }(alias));
-      box.appendChild(button);
+      }(chips[j].getAttribute("data-query")));
     }
-    box.hidden = picked === 0;
   }
   function fillWelcome() {
     var box = document.getElementById("map-welcome-state");

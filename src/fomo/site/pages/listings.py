@@ -136,7 +136,36 @@ def single(
     )
 
 
-single("home", "index.html", "home.html", lambda d: {"root_topic": d.kb.root}, nav="Map")
+def example_searches(data: SiteData, count: int = 4) -> list[str]:
+    """What the home page offers to search for: the topics other topics refer to most (the
+    ones a newcomer meets first), one per branch, each by the short name readers type (an
+    alias of up to six characters, else its title when that is short)."""
+    ranked = sorted(
+        (topic for topic in data.order if len(data.path_ids.get(topic.id, ())) > 2),
+        key=lambda topic: (-len(data.incoming.get(topic.id, ())), topic.title.casefold()),
+    )
+    examples: list[str] = []
+    branches: set[str] = set()
+    for topic in ranked:
+        branch = data.path_ids[topic.id][1]
+        short = [alias for alias in topic.aliases if len(alias) <= 6]
+        name = min(short, key=len) if short else topic.title
+        if branch in branches or len(name) > 24 or not data.incoming.get(topic.id):
+            continue
+        branches.add(branch)
+        examples.append(name)
+        if len(examples) == count:
+            break
+    return examples
+
+
+single(
+    "home",
+    "index.html",
+    "home.html",
+    lambda d: {"root_topic": d.kb.root, "examples": example_searches(d)},
+    nav="Map",
+)
 single(
     "topics",
     "topics/index.html",
