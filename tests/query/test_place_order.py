@@ -86,3 +86,38 @@ def test_place_lists_candidates_in_the_fitted_order(
     placed = model.place("Hydra heads", "Sequential draft heads propose tokens for verification.")
     depths = [len(c.path) for c in placed.candidates]
     assert depths == sorted(depths)
+
+
+def test_features_of_given_candidates_are_the_same(make_kb: Callable[..., Path]) -> None:
+    """The semantic method asks for the lexical logit of its own candidates: the features of
+    a candidate do not depend on which others are asked for."""
+    model = model_for(load(make_kb(FAMILY_KB)).kb)
+    sims = model.similarities(model.query_vector("draft heads propose tokens"), set())
+    ranked = model.rank_parents(sims, set())
+    candidates, rows = model.parent_features(sims, ranked, set())
+    wanted = [candidates[-1], candidates[0]]
+    got, logits = model.parent_logits(sims, ranked, set(), wanted)
+    assert got == wanted
+    by_id = dict(zip(candidates, rows, strict=True))
+    for c, logit in zip(got, logits, strict=True):
+        assert logit == pytest.approx(
+            sum(w * f for w, f in zip(PARENT_WEIGHTS, by_id[c], strict=True))
+        )
+
+
+def test_the_semantic_method_sees_the_lexical_logit(make_kb: Callable[..., Path]) -> None:
+    pytest.importorskip("numpy")
+    from fomo.query.place import SEMANTIC_FEATURES, SEMANTIC_WEIGHTS, PlacementModel
+    from tests.query.test_place import FakeEncoder
+
+    assert len(SEMANTIC_WEIGHTS) == len(SEMANTIC_FEATURES)
+    model = PlacementModel(load(make_kb(FAMILY_KB)).kb, encoder=FakeEncoder())
+    semantic = model.semantic()
+    text = "draft heads propose tokens"
+    sims = model.similarities(model.query_vector(text), set())
+    ranked = model.rank_parents(sims, set())
+    ordered = model.order_parents(sims, ranked, set())
+    candidates, rows = semantic.features(semantic.embed(text), sims, ordered, set())
+    _, logits = model.parent_logits(sims, ranked, set(), candidates)
+    column = SEMANTIC_FEATURES.index("lexical_logit")
+    assert [row[column] for row in rows] == pytest.approx(logits)

@@ -286,17 +286,24 @@ class LexicalModel:
         return ranked
 
     def parent_features(
-        self, sims: dict[int, float], ranked: list[tuple[int, float]], exclude: set[int]
+        self,
+        sims: dict[int, float],
+        ranked: list[tuple[int, float]],
+        exclude: set[int],
+        candidates: list[int] | None = None,
     ) -> tuple[list[int], list[list[float]]]:
-        """(candidates, their PARENT_FEATURES) for one query, from `rank_parents`' ranking."""
-        candidates = [c for c, _ in ranked[:RERANK]]
-        seen = set(candidates)
+        """(candidates, their PARENT_FEATURES) for one query, from `rank_parents`' ranking;
+        the candidates are the RERANK best and the parents of the RERANK_NEAREST nearest
+        topics unless given."""
         near = heapq.nlargest(RERANK_NEAREST, sims.items(), key=lambda item: item[1])
-        for i, _ in near:
-            p = self.parent_of[i]
-            if p is not None and p not in seen and p not in exclude:
-                seen.add(p)
-                candidates.append(p)
+        if candidates is None:
+            candidates = [c for c, _ in ranked[:RERANK]]
+            seen = set(candidates)
+            for i, _ in near:
+                p = self.parent_of[i]
+                if p is not None and p not in seen and p not in exclude:
+                    seen.add(p)
+                    candidates.append(p)
         score = dict(ranked)
         rank = {c: r for r, (c, _) in enumerate(ranked)}
         vote: dict[int, float] = defaultdict(float)
@@ -349,11 +356,23 @@ class LexicalModel:
         `ingest --min-score` read)."""
         if not ranked:
             return ranked
-        candidates, rows = self.parent_features(sims, ranked, exclude)
+        candidates, logits = self.parent_logits(sims, ranked, exclude)
         score = dict(ranked)
-        logits = [sum(w * f for w, f in zip(PARENT_WEIGHTS, row, strict=True)) for row in rows]
         order = sorted(range(len(candidates)), key=lambda j: (-logits[j], self.ids[candidates[j]]))
         return [(candidates[j], score.get(candidates[j], 0.0)) for j in order]
+
+    def parent_logits(
+        self,
+        sims: dict[int, float],
+        ranked: list[tuple[int, float]],
+        exclude: set[int],
+        candidates: list[int] | None = None,
+    ) -> tuple[list[int], list[float]]:
+        """(candidates, the fitted order's logit of each): see `parent_features`."""
+        candidates, rows = self.parent_features(sims, ranked, exclude, candidates)
+        return candidates, [
+            sum(w * f for w, f in zip(PARENT_WEIGHTS, row, strict=True)) for row in rows
+        ]
 
     def family_similarity(self, c: int, sims: dict[int, float], exclude: set[int]) -> float:
         """Cosine of the query with the sum of c's and its children's vectors, computed from the

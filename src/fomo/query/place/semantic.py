@@ -23,6 +23,7 @@ from fomo.query.place.results import METHODS
 SEMANTIC_FEATURES = (
     "lexical",  # the lexical parent score (rank_parents)
     "lexical_rank",  # log(1 + its rank in the lexical method's fitted order)
+    "lexical_logit",  # the lexical method's fitted logit (PARENT_WEIGHTS) for it
     "lexical_own",  # lexical cosine with the candidate itself
     "lexical_child",  # best lexical cosine among its children
     "lexical_vote",  # summed lexical cosine of the 10 nearest topics that are its children
@@ -35,18 +36,19 @@ SEMANTIC_FEATURES = (
     "leaf",  # 1 when it has no children (it would have to become a folder)
 )
 SEMANTIC_WEIGHTS = (  # fitted on the bundled map of 1,795 topics, 1,546 leaves
-    -1.3082,
-    -0.9407,
-    4.6858,
-    1.0619,
-    0.5598,
-    0.1082,
-    3.3358,
-    -1.2091,
-    12.9117,
-    -0.2219,
-    0.1112,
-    -2.6067,
+    -3.4770,
+    -0.3100,
+    0.5875,
+    2.9111,
+    0.8368,
+    -0.0455,
+    0.1512,
+    3.5435,
+    -1.0750,
+    11.7012,
+    -0.2116,
+    0.0085,
+    -2.0926,
 )
 SEMANTIC_NEAREST = 30  # the nearest topics by embedding whose parents become candidates
 VOTERS = 10
@@ -115,6 +117,8 @@ class SemanticScorer:
                 candidates.append(c)
         lexical_score = dict(lexical)
         lexical_rank = {c: r for r, (c, _) in enumerate(lexical)}
+        by_score = sorted(lexical, key=lambda item: (-item[1], model.ids[item[0]]))
+        logits = dict(zip(*model.parent_logits(sims, by_score, exclude, candidates), strict=True))
         lexical_vote: Counter[int] = Counter()
         for i, s in heapq.nlargest(VOTERS, sims.items(), key=lambda item: item[1]):
             if model.parent_of[i] is not None:
@@ -137,6 +141,7 @@ class SemanticScorer:
                 [
                     lexical_score.get(c, 0.0),
                     math.log1p(lexical_rank.get(c, len(lexical))),
+                    logits[c],
                     sims.get(c, 0.0),
                     lex_kids,
                     lexical_vote[c],
