@@ -55,7 +55,8 @@ from fomo.query.place import (
 )
 
 HERE = Path(__file__).resolve().parent
-TARGET_TOP3, TARGET_TOP1, TARGET_DUP, TARGET_RATE = 0.85, 0.60, 0.90, 200.0
+TARGET_TOP1, TARGET_DUP, TARGET_RATE = 0.60, 0.90, 200.0
+TARGET_TOP3 = {"lexical": 0.78, "semantic": 0.85}  # issue 12 (the lexical one), issue 6
 TARGET_OFFTOPIC = 0.95
 
 
@@ -115,7 +116,8 @@ def leave_one_out(loaded, model, method: str, misses: bool) -> None:
         f"  parent      top-1 {p1:6.1%}  (target {TARGET_TOP1:.0%}, ratio {p1 / TARGET_TOP1:.2f})"
     )
     print(
-        f"  parent      top-3 {p3:6.1%}  (target {TARGET_TOP3:.0%}, ratio {p3 / TARGET_TOP3:.2f})"
+        f"  parent      top-3 {p3:6.1%}  (target {TARGET_TOP3[method]:.0%}, "
+        f"ratio {p3 / TARGET_TOP3[method]:.2f})"
     )
     print(f"  grandparent top-1 {hits['g1'] / n:6.1%}  top-3 {hits['g3'] / n:6.1%}  (exactly)")
     print(
