@@ -98,3 +98,29 @@ def test_indexing_starts_once_the_searchable_pages_are_written(
     assert at_start["folders"] == {"articles", "sessions", "topics"}
     arguments = (tmp_path / "arguments.txt").read_text()
     assert "--glob {articles,sessions,topics}/**/*.html" in arguments
+
+
+def test_a_failed_build_stops_the_indexing_it_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fomo.site import build
+    from fomo.site.build import build_site
+    from tests.site.conftest import SITE_KB, write_kb
+
+    started: list[pagefind.Indexing] = []
+    real_start = pagefind.start
+
+    def start(root: Path, folders: set[str]) -> pagefind.Indexing:
+        started.append(real_start(root, folders))
+        return started[-1]
+
+    def copy_assets(out: Path) -> None:
+        raise OSError("disk full")
+
+    fake_pagefind(tmp_path, "sleep 30\n", monkeypatch)
+    monkeypatch.setattr(pagefind, "start", start)
+    monkeypatch.setattr(build, "copy_assets", copy_assets)
+    with pytest.raises(OSError, match="disk full"):
+        build_site(write_kb(tmp_path / "kb", SITE_KB), tmp_path / "out", search=True)
+    assert started and started[0].process.returncode is not None  # killed, not left running
+    assert started[0].output.closed

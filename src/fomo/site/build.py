@@ -152,7 +152,8 @@ class SiteBuilder:
         Everything is loaded and checked before the first byte is written, so bad input leaves
         the previous site untouched. Writing in place (rather than into a fresh folder swapped
         in) avoids deleting and recreating thousands of files, which dominates on slow disks;
-        each file is replaced in one step, so a killed build leaves no half-written page."""
+        each existing file is replaced in one step, so a killed build leaves no half-written
+        page of the previous site (`write`)."""
         started = time.perf_counter()
         data = self._load()
         loaded = time.perf_counter() - started
@@ -185,7 +186,7 @@ class SiteBuilder:
             copy_assets(self.out)
         except BaseException:
             if indexing is not None:
-                indexing.process.kill()
+                pagefind.cancel(indexing)
             raise
         done += done_rest
         workers = max(workers, workers_rest)

@@ -91,6 +91,13 @@ def finish(indexing: Indexing) -> float:
     return seconds
 
 
+def cancel(indexing: Indexing) -> None:
+    """Stop a run whose build failed: its index would describe pages that are not all there."""
+    indexing.process.kill()
+    indexing.process.wait()
+    indexing.output.close()
+
+
 def index(root: Path) -> float:
     """Index the site at `root` and wait for it; the seconds it took."""
     return finish(start(root))
