@@ -1,4 +1,5 @@
-"""The fitted order of the lexical method's candidate parents (`LexicalModel.order_parents`)."""
+"""The fitted order of the lexical method's candidate parents (`LexicalModel.order_parents`)
+and the probabilities `place` shows with it (`LexicalModel.parent_confidences`)."""
 
 from __future__ import annotations
 
@@ -121,3 +122,19 @@ def test_the_semantic_method_sees_the_lexical_logit(make_kb: Callable[..., Path]
     _, logits = model.parent_logits(sims, ranked, set(), candidates)
     column = SEMANTIC_FEATURES.index("lexical_logit")
     assert [row[column] for row in rows] == pytest.approx(logits)
+
+
+def test_place_shows_each_candidates_probability_falling_down_the_list(
+    make_kb: Callable[..., Path],
+) -> None:
+    """What a reader sees agrees with the order: the lexical scores are the fitted model's
+    probabilities (as the semantic method's are), highest first, summing to at most 1."""
+    model = model_for(load(make_kb(FAMILY_KB)).kb)
+    text = "a verification pass checks proofs of draft tokens"
+    placed = model.place(text, method="lexical", top=10)
+    scores = [c.score for c in placed.candidates]
+    assert len(scores) >= 2 and scores == sorted(scores, reverse=True)
+    assert all(0 < s <= 1 for s in scores) and sum(scores) <= 1 + 1e-9
+    sims, ranked, _ = features_of(model, text)
+    fitted = [model.ids[c] for c, _ in model.order_parents(sims, ranked, set())]
+    assert [c.id for c in placed.candidates] == fitted[: len(scores)]

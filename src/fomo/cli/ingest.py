@@ -64,7 +64,8 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         type=float,
         default=DEFAULT_MIN_SCORE,
         metavar="S",
-        help=f"with --apply --yes: the lowest parent score to accept (default {DEFAULT_MIN_SCORE})",
+        help="with --apply --yes: the lowest score (the model's probability, 0-1, that it is "
+        f"the parent) of the best parent to accept (default {DEFAULT_MIN_SCORE})",
     )
     parser.set_defaults(run=run)
 

@@ -352,14 +352,30 @@ class LexicalModel:
         self, sims: dict[int, float], ranked: list[tuple[int, float]], exclude: set[int]
     ) -> list[tuple[int, float]]:
         """The candidates of `rank_parents` in the fitted order (PARENT_WEIGHTS), each with
-        its `rank_parents` score (the support it gathers, which the unrelated rule and
-        `ingest --min-score` read)."""
+        its `rank_parents` score (the support it gathers: a feature of the semantic method)."""
         if not ranked:
             return ranked
         candidates, logits = self.parent_logits(sims, ranked, exclude)
         score = dict(ranked)
         order = sorted(range(len(candidates)), key=lambda j: (-logits[j], self.ids[candidates[j]]))
         return [(candidates[j], score.get(candidates[j], 0.0)) for j in order]
+
+    def parent_confidences(
+        self, sims: dict[int, float], ranked: list[tuple[int, float]], exclude: set[int]
+    ) -> list[tuple[int, float]]:
+        """The candidates in the fitted order, each with the fitted model's probability that
+        it is the parent (a softmax over the candidates, as the semantic method gives): the
+        score a reader sees falls as the list goes down, and `ingest --min-score` means the
+        same for both methods."""
+        if not ranked:
+            return ranked
+        candidates, logits = self.parent_logits(sims, ranked, exclude)
+        top = max(logits)
+        weights = [math.exp(logit - top) for logit in logits]
+        total = sum(weights)
+        found = [(c, w / total) for c, w in zip(candidates, weights, strict=True)]
+        found.sort(key=lambda item: (-item[1], self.ids[item[0]]))
+        return found
 
     def parent_logits(
         self,

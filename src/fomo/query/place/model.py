@@ -166,13 +166,15 @@ class PlacementModel(LexicalModel):
         off_topic = existing is None and unrelated(
             ranked[0][1] if ranked else None, share, f"{title} {body}"
         )
-        ranked = self.order_parents(sims, ranked, exclude_pos)
         near_sims = sims
         if method == "semantic" and vector:  # no shared word at all: nothing to go on
             semantic = self.semantic()
             query = semantic.embed(title, body) if embedding is None else embedding
-            ranked = semantic.rank(query, sims, ranked, exclude_pos)
+            ordered = self.order_parents(sims, ranked, exclude_pos)
+            ranked = semantic.rank(query, sims, ordered, exclude_pos)
             near_sims = semantic.similarities(query, exclude_pos)
+        else:
+            ranked = self.parent_confidences(sims, ranked, exclude_pos)
         if existing is None and not off_topic and ordered:
             existing = self.paraphrase_of(
                 title,
