@@ -209,6 +209,26 @@ def test_pagefind_search_page_finds_dpo(watched: Watched, site_url: str) -> None
 
 
 @pytest.mark.parametrize(
+    ("query", "rel", "title"),
+    [
+        ("DPO", "/topics/dpo.html", "Direct Preference Optimization"),  # an alias, weighted
+        ("tokenization", "/topics/tokenization.html", "Tokenization"),  # a title
+    ],
+)
+def test_pagefind_ranks_the_named_topic_first_with_its_title(
+    watched: Watched, site_url: str, query: str, rel: str, title: str
+) -> None:
+    """Pagefind reads only each page's searchable body (`--root-selector`): titles and the
+    title and alias weights still come through."""
+    page = watched.page
+    page.goto(site_url + f"search.html?q={query}")
+    first = page.locator(".pagefind-ui__result-link").first
+    first.wait_for(timeout=15000)
+    assert first.evaluate("a => a.href").endswith(rel)
+    assert first.inner_text().strip() == title
+
+
+@pytest.mark.parametrize(
     "rel",
     [
         "index.html",

@@ -98,6 +98,7 @@ def test_indexing_starts_once_the_searchable_pages_are_written(
     assert at_start["folders"] == {"articles", "sessions", "topics"}
     arguments = (tmp_path / "arguments.txt").read_text()
     assert "--glob {articles,sessions,topics}/**/*.html" in arguments
+    assert "--root-selector [data-pagefind-body]" in arguments
 
 
 def test_a_failed_build_stops_the_indexing_it_started(

@@ -23,6 +23,11 @@ from fomo.errors import FomoError
 
 REINSTALL = "reinstall with `pip install 'pagefind[bin]'`, or build with --no-search"
 NOT_FOUND = (126, 127)  # the shell's "cannot execute" and "not found"
+# Pagefind reads only what is inside the element our templates mark as a page's searchable
+# body: the index is byte for byte the same as from whole pages (measured on 5,213 pages), and
+# it skips parsing the header, navigation and side panels (a quarter of its CPU). A template a
+# knowledge base overrides must keep `data-pagefind-body` on the part to search.
+ROOT_SELECTOR = "[data-pagefind-body]"
 
 
 def command() -> list[str]:
@@ -55,7 +60,7 @@ class Indexing:
 def start(root: Path, folders: Iterable[str] = ()) -> Indexing:
     """Start indexing the site at `root`, reading only the HTML under `folders` when given
     (the folders of the searchable pages: the rest of the site may still be being written)."""
-    arguments = [*command(), "--site", str(root), "--silent"]
+    arguments = [*command(), "--site", str(root), "--silent", "--root-selector", ROOT_SELECTOR]
     if folders:
         arguments += ["--glob", "{" + ",".join(sorted(folders)) + "}/**/*.html"]
     output = tempfile.TemporaryFile()  # noqa: SIM115 (kept open until `finish` closes it)
