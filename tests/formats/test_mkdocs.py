@@ -154,3 +154,24 @@ def test_nothing_outside_docs_dir_is_read(starter_kb: Path, tmp_path: Path) -> N
     assert not [a for a in plan.actions if a.action == "file"]
     assert any("outside docs_dir" in w for w in plan.warnings)
     assert any("leak.png' names a file that does not exist" in w for w in plan.warnings)
+
+
+def test_a_config_that_is_no_regular_file_or_too_big_is_refused(tmp_path: Path) -> None:
+    """mkdocs.yml is read like any imported file: a FIFO is refused at once (reading it would
+    wait forever), and so is a file past the size a configuration can have."""
+    import os
+
+    from fomo.errors import FomoError
+    from fomo.formats.mkdocs import MAX_CONFIG, read_config
+
+    fifo = tmp_path / "fifo" / "mkdocs.yml"
+    fifo.parent.mkdir()
+    os.mkfifo(fifo)
+    with pytest.raises(FomoError) as caught:
+        read_config(fifo)
+    assert caught.value.code == "not-a-file"
+    big = tmp_path / "mkdocs.yml"
+    big.write_text("site_name: x\n" + "#" * MAX_CONFIG, encoding="utf-8")
+    with pytest.raises(FomoError) as caught:
+        read_config(big)
+    assert caught.value.code == "too-large"

@@ -14,7 +14,7 @@ import pytest
 
 from fomo.cli import main
 from tests.conftest import STARTER, local_server, topic_file
-from tests.site.conftest import XSS, need_chromium, write_kb
+from tests.site.conftest import CHROMIUM_ARGS, XSS, need_chromium, write_kb
 
 EXTENSION_KB = {
     **STARTER,
@@ -89,12 +89,7 @@ def page_and_requests(
         headless=False,  # the --headless=new argument makes it headless, with extensions
         args=[
             "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *(arg for arg in CHROMIUM_ARGS if arg != "--headless"),
             f"--disable-extensions-except={extension}",
             f"--load-extension={extension}",
         ],

@@ -25,6 +25,7 @@ from urllib.parse import quote
 import yaml
 
 from fomo.errors import FomoError
+from fomo.formats.safe import decode_text, read_regular
 from fomo.kb.articles import LINK_CONTEXT, local_links, resolve
 from fomo.kb.edit import Change, FileWrite, render_front_matter
 from fomo.kb.names import name_key
@@ -33,6 +34,7 @@ from fomo.model import KnowledgeBase
 
 PAGE_SUFFIXES = (".md", ".ipynb")
 INDEX_NAMES = ("README.md", "index.md")
+MAX_CONFIG = 1024 * 1024  # a real mkdocs.yml is a few KB
 # Plugins and extensions whose effect FOMO reproduces (or that change nothing in a page).
 KNOWN_PLUGINS = {"search", "mkdocs-jupyter", "mknotebooks", "tags", "offline", "privacy"}
 KNOWN_EXTENSIONS = {
@@ -102,16 +104,7 @@ def is_mkdocs_config(path: str | Path) -> bool:
 
 def read_config(path: Path) -> dict[str, Any]:
     """The parsed mkdocs.yml; a clear error (file, line, fix) when it is not readable YAML."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or str(error)
-        raise FomoError(
-            f"cannot read the MkDocs configuration: {reason}",
-            file=str(path),
-            hint="pass the path of the project's mkdocs.yml",
-            code="bad-mkdocs",
-        ) from None
+    text = decode_text(read_regular(path, MAX_CONFIG), str(path))
     try:
         data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.YAMLError as error:

@@ -13,7 +13,6 @@ normalisation data (`spelling`, `keep_s`) the JavaScript port of `kb.names.name_
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fomo.kb import names as kb_names
@@ -25,6 +24,7 @@ from fomo.query.annotate import (
     build_index,
     is_weak,
 )
+from fomo.site.links import script_json
 
 VERSION = 1
 PATH_SEPARATOR = " › "
@@ -59,11 +59,4 @@ def term_index(kb: KnowledgeBase, site: str = "") -> dict[str, Any]:
 
 def term_index_json(kb: KnowledgeBase, site: str = "") -> str:
     """Compact JSON, safe to embed in a script (no `</script>`, no U+2028/2029 surprises)."""
-    text = json.dumps(term_index(kb, site), ensure_ascii=False, separators=(",", ":"))
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
+    return script_json(term_index(kb, site))
