@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from html import unescape as html_unescape
 from typing import Any
 from urllib.parse import quote
@@ -28,13 +27,10 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markupsafe import escape
 from mdit_py_plugins.admon import admon_plugin
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
 
 from fomo.kb.articles import line_of
 from fomo.kb.urls import is_web_url
+from fomo.site import highlight
 from fomo.site.anchors import anchors_rule
 
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
@@ -48,7 +44,6 @@ _SUMMARY = re.compile(r"^<summary>(.*)</summary>\s*$")
 _HTML_URL = re.compile(r"""(\b(?:src|href)\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 _DATA_IMAGE = re.compile(r"^data:image/(?:png|gif|jpe?g|webp);", re.I)
 _TOPIC_LINK = re.compile(r"\[\[([a-z0-9][a-z0-9\-_]*)(?:\|([^\]\n]+))?\]\]")
-_FORMATTER = HtmlFormatter(nowrap=True)
 
 
 def safe_url(url: str | None) -> str | None:
@@ -77,6 +72,7 @@ class Rendered:
     mermaid: bool = False
     topic_links: set[str] = field(default_factory=set)  # [[ids]] it names, found or not
     title: str | None = None  # the leading H1, taken out of the body (articles)
+    deferred: bool = False  # it holds code blocks left for `highlight.fill`
 
 
 # A resolver maps a topic id to its title, or None when no such topic exists.
@@ -84,14 +80,6 @@ TopicResolver = Callable[[str], "str | None"]
 # A rewriter gets a relative URL, whether it is an image, and the 0-based line of the body it
 # is written on; it returns the URL to use instead, or None to keep it.
 LinkRewriter = Callable[[str, bool, int], "str | None"]
-
-
-@lru_cache(maxsize=256)
-def _lexer(name: str) -> Any:
-    try:
-        return get_lexer_by_name(name)
-    except ClassNotFound:
-        return None
 
 
 def _details_rule(state: StateBlock, start: int, end: int, silent: bool) -> bool:
@@ -282,9 +270,12 @@ class MarkdownRenderer:
         resolve: TopicResolver | None = None,
         links: LinkRewriter | None = None,
         drop_title: bool = False,
+        defer_highlight: bool = False,
     ) -> Rendered:
         """HTML for `text`; `prefix` leads from the page to the site root (e.g. "../").
-        `links` rewrites relative URLs; `drop_title` takes a leading H1 out (into `title`)."""
+        `links` rewrites relative URLs; `drop_title` takes a leading H1 out (into `title`);
+        `defer_highlight` leaves code blocks for `highlight.fill` (never with raw HTML on: the
+        sanitizer would drop the marker, and raw HTML could forge one)."""
         env: dict[str, Any] = {
             "prefix": prefix,
             "resolve": resolve,
@@ -292,6 +283,7 @@ class MarkdownRenderer:
             "ids": set(),
             "links": links,
             "drop_title": drop_title,
+            "defer_highlight": defer_highlight and not self.raw_html,
         }
         tokens = self.md.parse(text, env)
         low, high = self.toc_levels
@@ -304,7 +296,14 @@ class MarkdownRenderer:
             from fomo.site.sanitize import clean  # it needs safe_url from here
 
             html = clean(html)
-        return Rendered(html, toc, bool(env["mermaid"]), env["ids"], env.get("title"))
+        return Rendered(
+            html,
+            toc,
+            bool(env["mermaid"]),
+            env["ids"],
+            env.get("title"),
+            bool(env.get("deferred")),
+        )
 
     @staticmethod
     def _heading_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
@@ -320,10 +319,11 @@ class MarkdownRenderer:
         if language.lower() == "mermaid":
             env["mermaid"] = True
             return f'<pre class="mermaid">{escape(code)}</pre>\n'
-        lexer = _lexer(language.lower()) if language else None
-        body = highlight(code, lexer, _FORMATTER) if lexer is not None else str(escape(code))
-        label = f' class="language-{escape(language)}"' if language else ""
-        return f'<div class="highlight"><pre><code{label}>{body}</code></pre></div>\n'
+        if not env.get("defer_highlight"):
+            return highlight.block(code, language)
+        html, later = highlight.deferred(code, language)
+        env["deferred"] = env.get("deferred") or later
+        return html
 
     @staticmethod
     def _topic_link(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
@@ -344,10 +344,3 @@ class MarkdownRenderer:
         if _SCHEME.match(href) and not href.startswith("mailto:"):
             token.attrSet("rel", "noopener noreferrer")
         return self.renderToken(tokens, idx, options, env)  # type: ignore[no-any-return]
-
-
-def pygments_css() -> str:
-    """Highlighting colours for light and dark schemes (no inline styles in the HTML)."""
-    light = HtmlFormatter(style="friendly").get_style_defs(".highlight")
-    dark = HtmlFormatter(style="monokai").get_style_defs(".highlight")
-    return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fomo.site.markdown import pygments_css
+from fomo.site.highlight import pygments_css
 from fomo.site.write import put
 
 ASSETS = Path(__file__).resolve().parent / "assets"
