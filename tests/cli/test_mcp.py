@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TextIO
 
@@ -64,8 +65,10 @@ def calls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         (kb / rel).parent.mkdir(parents=True, exist_ok=True)
         (kb / rel).write_text(text, encoding="utf-8")
     os.environ.setdefault("FOMO_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-    with open(os.devnull, "w") as quiet:
-        return anyio.run(_session_calls, kb, quiet)
+    # In a thread of its own: the browser tests' Playwright keeps an event loop running in the
+    # main thread for the whole session, and anyio refuses to start a second one there.
+    with open(os.devnull, "w") as quiet, ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(anyio.run, _session_calls, kb, quiet).result()
 
 
 def test_every_tool_is_listed(calls: dict[str, object]) -> None:
