@@ -61,9 +61,19 @@ if TYPE_CHECKING:
     from fomo.site.data import SiteData
     from fomo.site.renderer import Renderer
 
-# Pseudo-topics a page may depend on: any change to the sessions or to the articles.
+# Pseudo-topics a page may depend on: any change to the sessions, to the articles, and to the
+# topics other than the text of one's body (only its own page shows that; whether it has a text
+# at all counts as an outline change, since the contribution board counts them).
 SESSIONS = "@sessions"
 ARTICLES = "@articles"
+OUTLINE = "@outline"
+SITE_WIDE = frozenset({OUTLINE, SESSIONS, ARTICLES})
+
+
+def site_wide(data: SiteData, page: Page) -> frozenset[str]:
+    """The `depends` of a page that shows the whole map but never a topic's text: editing
+    that text (what `fomo serve` sees most) leaves it as it is."""
+    return SITE_WIDE
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from typing import Any
 from fomo.model import RELATION_KINDS, Topic
 from fomo.site.data import SiteData
 from fomo.site.links import Output, topic_href
-from fomo.site.pages import Page, PageKind, register
+from fomo.site.pages import Page, PageKind, register, site_wide
 from fomo.site.renderer import Renderer
 from fomo.site.terms import term_index_json
 
@@ -102,7 +102,7 @@ def _topic_depends(data: SiteData, page: Page) -> Iterable[str]:
     return data.near(page.item.id)
 
 
-register(PageKind("api-terms", _terms_pages, text=_terms_text))
+register(PageKind("api-terms", _terms_pages, text=_terms_text, depends=site_wide))
 register(PageKind("api-schema", _schema_pages, text=_schema_text))
 register(
     PageKind("api-topic", _topic_pages, text=_topic_text, depends=_topic_depends, parallel=True)

@@ -15,7 +15,7 @@ from markupsafe import escape
 from fomo.model import Topic
 from fomo.site.data import SiteData
 from fomo.site.links import Output, article_href, script_json, topic_href
-from fomo.site.pages import Page, PageKind, kinds, register
+from fomo.site.pages import Page, PageKind, kinds, register, site_wide
 from fomo.site.pages.listings import recent
 from fomo.site.pictures import NO_COLOUR
 from fomo.site.renderer import Renderer
@@ -104,6 +104,10 @@ def map_data_js(renderer: Renderer, page: Page) -> str:
     return "window.FOMO_MAP=" + script_json(payload) + ";\n"
 
 
-register(PageKind("feed", _only("feed.xml"), template="feed.xml", context=feed_context))
-register(PageKind("sitemap", _only("sitemap.xml"), text=sitemap_text))
-register(PageKind("map-data", _only("assets/map-data.js"), text=map_data_js))
+register(
+    PageKind(
+        "feed", _only("feed.xml"), template="feed.xml", context=feed_context, depends=site_wide
+    )
+)
+register(PageKind("sitemap", _only("sitemap.xml"), text=sitemap_text, depends=site_wide))
+register(PageKind("map-data", _only("assets/map-data.js"), text=map_data_js, depends=site_wide))

@@ -16,7 +16,7 @@ from fomo.model import Article, Topic
 from fomo.query.freshness import newest_first, within_year
 from fomo.site.data import SiteData
 from fomo.site.links import Output, topic_href
-from fomo.site.pages import Page, PageKind, register
+from fomo.site.pages import Page, PageKind, register, site_wide
 from fomo.site.pictures import NO_COLOUR
 from fomo.site.renderer import Renderer
 
@@ -132,7 +132,15 @@ def single(
         return context(renderer.data) if context else {}
 
     return register(
-        PageKind(name, pages, template=template, context=full_context, sitemap=sitemap, nav=nav)
+        PageKind(
+            name,
+            pages,
+            template=template,
+            context=full_context,
+            depends=site_wide,
+            sitemap=sitemap,
+            nav=nav,
+        )
     )
 
 
