@@ -333,8 +333,9 @@ def ensure_mkdocs() -> Path | None:
     return exe if exe.exists() else None
 
 
-def incremental(kb: Path, out: Path) -> tuple[float, float, int]:
-    """(full pages-only build s, incremental update s, files written) in one process."""
+def incremental(kb: Path, out: Path) -> tuple[float, list[tuple[str, float, int]]]:
+    """The full pages-only build (s), then per edit of one topic (its title, then a line of its
+    text: what `fomo serve` sees most): the update's seconds and files written; one process."""
     from fomo.site.build import SiteBuilder
 
     builder = SiteBuilder(kb, out, search=False)
@@ -342,12 +343,16 @@ def incremental(kb: Path, out: Path) -> tuple[float, float, int]:
     builder.build()
     full = time.perf_counter() - started
     leaf = next(p for p in sorted((kb / "map").rglob("*.md")) if p.name != "index.md")
-    leaf.write_text(
-        leaf.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8"
-    )
-    started = time.perf_counter()
-    result, _ = builder.update()
-    return full, time.perf_counter() - started, result.written
+    updates = []
+    for edit, change in (
+        ("title", lambda text: text.replace("title: ", "title: Edited ", 1)),
+        ("text", lambda text: text + "\nOne more sentence.\n"),
+    ):
+        leaf.write_text(change(leaf.read_text(encoding="utf-8")), encoding="utf-8")
+        started = time.perf_counter()
+        result, _ = builder.update()
+        updates.append((edit, time.perf_counter() - started, result.written))
+    return full, updates
 
 
 def map_benchmark(nodes: int, work: Path, env: dict) -> dict[str, float]:
@@ -466,12 +471,13 @@ def main() -> None:
                         f"mkdocs material (search on): {t_mk:.1f} s; mkdocs / fomo = "
                         f"{t_mk / ours:.1f}x faster (target >= 20x)"
                     )
-            full, inc, written = incremental(kb, work / f"inc-{size}")
-            print(
-                f"incremental after editing one topic: {inc:.2f} s ({written} files written) vs "
-                f"full pages-only build {full:.1f} s = 1/{full / inc:.0f}; vs full build with "
-                f"search {ours:.1f} s = 1/{ours / inc:.0f} (target <= 1/20)"
-            )
+            full, updates = incremental(kb, work / f"inc-{size}")
+            for edit, inc, written in updates:
+                print(
+                    f"incremental after editing one topic's {edit}: {inc:.2f} s ({written} files"
+                    f" written) vs full pages-only build {full:.1f} s = 1/{full / inc:.0f}; vs"
+                    f" full build with search {ours:.1f} s = 1/{ours / inc:.0f} (target <= 1/20)"
+                )
             shutil.rmtree(kb, ignore_errors=True)
         if args.map_nodes:
             figures = map_benchmark(args.map_nodes, work, env)
