@@ -52,6 +52,7 @@ from fomo.query.place import (
     STOPWORDS,
     PlacementModel,
     semantic_available,
+    tokens,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -450,17 +451,33 @@ def report_fit(x, y, g, names, constant: str, folds: int, baseline: int | None =
     print("  )")
 
 
-def rough_paraphrase(essence: str, seed: str, vocabulary: list[str]) -> str:
-    """A self-made paraphrase: each content word of an essence kept with probability 1/2, else
-    dropped or (half the time) swapped for a random content word of another essence."""
+def rough_paraphrase(
+    essence: str,
+    seed: str,
+    vocabulary: list[str],
+    keep: float = 0.5,
+    avoid: frozenset = frozenset(),
+) -> str:
+    """A self-made paraphrase: each content word of an essence kept with probability `keep`,
+    else dropped or (half the time) swapped for a random content word of another essence;
+    words whose terms are in `avoid` (the topic's own names) are always dropped."""
     rnd = random.Random(seed)
     out = []
     for word in essence.split():
-        if word.lower() in STOPWORDS or rnd.random() < 0.5:
+        if avoid and not avoid.isdisjoint(tokens(word)):
+            continue
+        if word.lower() in STOPWORDS or rnd.random() < keep:
             out.append(word)
         elif rnd.random() < 0.5:
             out.append(rnd.choice(vocabulary))
     return " ".join(out)
+
+
+def hard_paraphrase(topic, vocabulary: list[str]) -> str:
+    """A harder self-made paraphrase, closer to a description written from scratch: the
+    topic's names left out and only 35% of the other content words kept."""
+    names = frozenset(tokens(" ".join([topic.title, *topic.aliases])))
+    return rough_paraphrase(topic.essence, f"{topic.id}/hard", vocabulary, 0.35, names)
 
 
 def known_rows(kb, model, semantic=None):
@@ -470,7 +487,8 @@ def known_rows(kb, model, semantic=None):
     kind "pos": a rough paraphrase of a topic's essence, the topic present (label 1 when its
     nearest topic is that topic); "neg": the same text with the topic left out (label 0);
     "loo": the benchmark's leave-one-out queries (title + essence, leaf left out), label 0,
-    kept out of the fit and only used to choose the threshold. `vetoed`: `place` would not
+    kept out of the fit and only used to choose the threshold; "hard" / "hard_neg": the same
+    as pos / neg from `hard_paraphrase`, kept out of the fit and only reported. `vetoed`: `place` would not
     call it a paraphrase whatever the model says (a name match, unrelated, or a gate of
     `paraphrase_candidate` or `names_a_variant`), so the threshold is chosen on what `place`
     decides."""
@@ -489,6 +507,9 @@ def known_rows(kb, model, semantic=None):
             text = rough_paraphrase(topic.essence, topic.id, vocabulary)
             queries.append((text, "", None, topic.id, "pos"))
             queries.append((text, "", topic.id, topic.id, "neg"))
+            text = hard_paraphrase(topic, vocabulary)
+            queries.append((text, "", None, topic.id, "hard"))
+            queries.append((text, "", topic.id, topic.id, "hard_neg"))
     for topic in leaves_of(kb):
         queries.append((topic.title, topic.essence, topic.id, topic.id, "loo"))
     embedded = (
@@ -514,7 +535,7 @@ def known_rows(kb, model, semantic=None):
             or gated is None
             or names_a_variant(title, model.names(excluded_ids), model.ids[found[0]])
         )
-        label = int(kind == "pos" and model.ids[found[0]] == target)
+        label = int(kind in ("pos", "hard") and model.ids[found[0]] == target)
         rows.append((found[1], label, target, kind, vetoed, named is not None))
     return rows
 
@@ -554,7 +575,7 @@ def fit_known(kb, model, folds: int = 5, target: float = 0.095, semantic=None) -
         zip(topics, np.random.RandomState(0).randint(0, folds, len(topics)), strict=True)
     )
     fold = np.asarray([fold_of[r[2]] for r in rows])
-    fitted = kind != "loo"
+    fitted = (kind == "pos") | (kind == "neg")
     cv = np.zeros(len(rows))
     for f in range(folds):
         w, b = logistic(x[fitted & (fold != f)], y[fitted & (fold != f)])
@@ -574,6 +595,13 @@ def fit_known(kb, model, folds: int = 5, target: float = 0.095, semantic=None) -
         f"'already known' {false_known(threshold):.1%} (name matches {named[loo].mean():.1%}), "
         f"rough paraphrases recalled {(~vetoed & (cv >= threshold) & (y == 1))[pos].mean():.1%}, "
         f"their left-out twins called known {(~vetoed & (cv >= threshold))[neg].mean():.1%}"
+    )
+    hard, hard_neg = kind == "hard", kind == "hard_neg"
+    print(
+        f"  held out of the fit: hard rough paraphrases (names left out, 35% of words kept) "
+        f"recalled {(~vetoed & (cv >= threshold) & (y == 1))[hard].mean():.1%} (their topic "
+        f"nearest for {y[hard].mean():.1%}), their left-out twins called known "
+        f"{(~vetoed & (cv >= threshold))[hard_neg].mean():.1%}"
     )
     w, b = logistic(x[fitted], y[fitted])
     prefix, names = ("SEMANTIC_", SEMANTIC_KNOWN_FEATURES) if semantic else ("", KNOWN_FEATURES)
