@@ -162,3 +162,43 @@ def test_a_cache_being_created_is_never_unlinked_under_another_process(starter_k
     marker = first.db.execute("SELECT value FROM meta WHERE key='marker'").fetchone()
     assert marker == ("second",)  # both processes wrote into the one cache file
     assert first.db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def _search_rows(index: Index) -> int:
+    return index.db.execute("SELECT count(*) FROM search").fetchone()[0]
+
+
+def test_a_big_first_sync_leaves_full_text_for_the_first_search(starter_kb, monkeypatch) -> None:
+    """A first sync from LAZY_SEARCH_FROM files on writes no full-text rows; the first search
+    fills them from the records and answers as an index that wrote them at once."""
+    import fomo.kb.index as index_module
+
+    eager = open_index(starter_kb)
+    assert _search_rows(eager) == 8
+    expected = eager.search("preference", 10)
+    eager.close()
+    index_path(starter_kb).unlink()
+    for suffix in ("-wal", "-shm"):
+        index_path(starter_kb).with_name(index_path(starter_kb).name + suffix).unlink(True)
+    monkeypatch.setattr(index_module, "LAZY_SEARCH_FROM", 5)
+    lazy = open_index(starter_kb)
+    assert _search_rows(lazy) == 0
+    assert lazy.search("preference", 10) == expected
+    assert _search_rows(lazy) == 8
+    lazy.close()
+
+
+def test_an_edit_before_the_first_search_is_searched(starter_kb, monkeypatch) -> None:
+    import fomo.kb.index as index_module
+
+    monkeypatch.setattr(index_module, "LAZY_SEARCH_FROM", 5)
+    open_index(starter_kb).close()
+    ppo = starter_kb / "map/training/preferences/ppo.md"
+    ppo.write_text(topic_file("Proximal Policy Optimization", "Clipped zanzibar updates."))
+    index = open_index(starter_kb)
+    assert _search_rows(index) == 0  # still left for the first search
+    assert [tid for tid, _ in index.search("zanzibar", 5)] == ["ppo"]
+    ppo.write_text(topic_file("Proximal Policy Optimization", "Clipped updates, again."))
+    index.close()
+    index = open_index(starter_kb)  # filled now: this sync updates its rows as usual
+    assert index.search("zanzibar", 5) == [] and _search_rows(index) == 8

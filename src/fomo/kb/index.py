@@ -85,6 +85,10 @@ def _fingerprint(files: dict[str, tuple[int, int]], dirs: list[str]) -> str:
 
 PARALLEL_FROM = 400  # files to parse before a process pool pays for its start-up
 _CHUNK = 200
+# A first sync of this many files leaves the full-text table empty, to be filled by the first
+# search (`Index.search`): most commands never search (a site build, `where`, `tree`), and the
+# FTS5 inserts were a fifth of a cold load of 5,000 topics.
+LAZY_SEARCH_FROM = 400
 
 
 def _read_chunk(base: str, jobs: list[tuple[str, str]]) -> list[tuple[str, str, Any]]:
@@ -152,11 +156,28 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def _search_row(rowid: int, path: str, record: dict[str, Any]) -> tuple[Any, ...]:
+    """A topic's row of the full-text table."""
+    meta = record["meta"]
+    aliases = [a for a in _list(meta.get("aliases")) if isinstance(a, str)]
+    refs = " ".join(
+        _text(r.get("title")) + " " + _text(r.get("url"))
+        for r in _list(meta.get("references"))
+        if isinstance(r, dict)
+    )
+    paper = meta.get("paper")
+    if isinstance(paper, dict):
+        refs += " " + _text(paper.get("title"))
+    title, essence = _text(meta.get("title")), _text(meta.get("essence"))
+    return (rowid, path, record["id"], title, " ".join(aliases), essence, record["body"], refs)
+
+
 class _Rows:
     """Rows for the derived tables, gathered during a sync and written with one executemany
     per table (per-file statements cost more than the FTS work itself on a first build)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, search: bool = True) -> None:
+        self.with_search = search
         self.files: list[tuple[Any, ...]] = []
         self.topics: list[tuple[Any, ...]] = []
         self.names: list[tuple[Any, ...]] = []
@@ -171,7 +192,6 @@ class _Rows:
         self.topics.append(
             (path, topic_id, record["parent"], title, as_int(meta.get("order")), essence)
         )
-        aliases = [a for a in _list(meta.get("aliases")) if isinstance(a, str)]
         names = {(name_key(name), how) for how, name in record_names(topic_id, meta)}
         self.names.extend((key, topic_id, path, kind) for key, kind in names if key)
         self.relations.extend(
@@ -180,17 +200,8 @@ class _Rows:
             for target in _list(meta.get(kind))
             if isinstance(target, str)
         )
-        refs = " ".join(
-            _text(r.get("title")) + " " + _text(r.get("url"))
-            for r in _list(meta.get("references"))
-            if isinstance(r, dict)
-        )
-        paper = meta.get("paper")
-        if isinstance(paper, dict):
-            refs += " " + _text(paper.get("title"))
-        self.search.append(
-            (rowid, path, topic_id, title, " ".join(aliases), essence, record["body"], refs)
-        )
+        if self.with_search:
+            self.search.append(_search_row(rowid, path, record))
 
     def write(self, db: sqlite3.Connection) -> None:
         db.executemany(
@@ -336,7 +347,8 @@ class Index:
             for path in removed:
                 self._forget(path)
             jobs = [(path, known.get(path, "")) for path in stale if path not in problems]
-            rows = _Rows()
+            lazy = self._search_deferred() or (not previous and len(jobs) >= LAZY_SEARCH_FROM)
+            rows = _Rows(search=not lazy)
             next_id = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM files").fetchone()[0]
             found = chain(
                 (
@@ -371,12 +383,36 @@ class Index:
                 self.db.execute("DELETE FROM dirs")
                 self.db.executemany("INSERT INTO dirs VALUES (?)", [(d,) for d in dirs])
             self._remember_scan(fingerprint, on_disk, dirs)
+            if lazy:
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('search', 'deferred')")
             self.db.execute("COMMIT")
         except BaseException:
             with contextlib.suppress(sqlite3.Error):  # the cause matters, not a failed rollback
                 self.db.execute("ROLLBACK")
             raise
         return SyncStats(len(on_disk), parsed, len(removed))
+
+    def _search_deferred(self) -> bool:
+        row = self.db.execute("SELECT value FROM meta WHERE key='search'").fetchone()
+        return row is not None and row[0] == "deferred"
+
+    def _fill_search(self) -> None:
+        """Fill the full-text table a big first sync left empty, from the records it holds."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            if self._search_deferred():  # another process may have filled it meanwhile
+                rows = self.db.execute("SELECT id, path, record FROM files WHERE kind='topic'")
+                self.db.executemany(
+                    "INSERT INTO search (rowid, path, id, title, aliases, essence, body, refs) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [_search_row(rowid, path, json.loads(text)) for rowid, path, text in rows],
+                )
+                self.db.execute("DELETE FROM meta WHERE key='search'")
+            self.db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            raise
 
     def _last_scan(self) -> tuple[dict[str, tuple[int, int]], list[str]]:
         """The stamps and folders the cache was last brought up to date with. Kept as one
@@ -490,6 +526,8 @@ class Index:
         return list(self.db.execute("SELECT key, id FROM names"))
 
     def search(self, expression: str, limit: int) -> list[tuple[str, float]]:
+        if self._search_deferred():
+            self._fill_search()
         rows = self.db.execute(
             "SELECT id, bm25(search, 0, 0, 10.0, 8.0, 4.0, 1.0, 2.0) AS rank FROM search "
             "WHERE search MATCH ? ORDER BY rank LIMIT ?",
