@@ -336,6 +336,21 @@ def test_known_features_describe_the_nearest_topic(model: PlacementModel) -> Non
     assert 0 < named["margin"] <= named["similarity"] <= 1
 
 
+def test_word_coverage_is_the_share_of_the_query_idf_the_topic_has(model: PlacementModel) -> None:
+    """Each query term counts once by its idf, whatever its weight in the query: the words of
+    LoRA's essence that QLoRA's text lacks ("matrices": the term "matric") count against it."""
+    vector = model.query_vector(LORA_WORDS)
+    exclude = {model.position["lora"]}
+    found = model.known_features(vector, model.similarities(vector, exclude), exclude)
+    assert found is not None and model.ids[found[0]] == "qlora"
+    doc = model.vectors[found[0]]
+    covered = sum(model.idf[t] for t in vector if t in doc)
+    expected = covered / sum(model.idf[t] for t in vector)
+    named = dict(zip(KNOWN_FEATURES, found[1], strict=True))
+    assert named["word_coverage"] == pytest.approx(expected)
+    assert "matric" in vector and "matric" not in doc and 0.2 < expected < 0.8
+
+
 def test_words_only_the_family_has_count_against_a_paraphrase(model: PlacementModel) -> None:
     """With LoRA gone, the nearest topic is its sibling QLoRA: part of the query is covered only
     by the family (the parent's "adapting ... weights"), the mark of a new sibling, so QLoRA is
