@@ -35,8 +35,9 @@ How to add a page kind (one registration):
    `page` (`page.root` to prefix links, `page.config`, `page.nav`) and the globals
    `topic_href`, `session_href`, `article_href`; Markdown goes through `renderer.markdown(text,
    prefix)`, which records the topics it links for rebuilds. `depends=None` (the default)
-   re-renders the kind's pages on every rebuild, right for listings; otherwise it returns the
-   topic ids (and "@sessions", "@articles") whose change can alter the page. `sitemap=True`
+   re-renders the kind's pages on every rebuild; otherwise it returns the topic ids (and
+   "@sessions", "@articles", "@outline") whose change can alter the page; `site_wide` suits a
+   listing that shows the whole map but no topic's text. `sitemap=True`
    lists its pages in sitemap.xml; `nav="Label"` puts its (first) page in `page.nav`;
    `parallel=True` for a page per topic, session or article (big builds render those in
    worker processes); `searchable=True` when its pages carry `data-pagefind-body` (they are
