@@ -26,11 +26,6 @@ from fomo.query.place import (
 from tests._placekb import PLACE_KB
 
 
-@pytest.fixture
-def model(make_kb: Callable[..., Path]) -> PlacementModel:
-    return model_for(load(make_kb(PLACE_KB)).kb)
-
-
 def test_tokens_fold_compounds_spelling_and_plurals() -> None:
     assert tokens("KV-cache") == ["kvcach", "kv", "cach"]
     assert tokens("tokenisation") == tokens("Tokenization") == tokens("tokenizations")

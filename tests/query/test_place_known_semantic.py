@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
 
-from fomo.kb.load import load
 from fomo.query.place import (
     KNOWN_FEATURES,
     SEMANTIC_KNOWN_FEATURES,
     PlacementModel,
-    model_for,
 )
 from fomo.query.place import known as known_module
 from fomo.query.place.known import blend
-from tests._placekb import PLACE_KB
 from tests.query.test_place import LORA_WORDS, FakeEncoder
-
-
-@pytest.fixture
-def model(make_kb: Callable[..., Path]) -> PlacementModel:
-    return model_for(load(make_kb(PLACE_KB)).kb)
 
 
 def test_blend_is_the_mean_over_topics_sharing_a_word() -> None:
