@@ -156,3 +156,21 @@ def test_code_is_coloured_while_pagefind_reads_the_pages(
     assert MARKER not in final and '<span class="k">def</span>' in final
     build_site(kb, tmp_path / "plain", search=False)
     assert (tmp_path / "plain/topics/coded.html").read_text(encoding="utf-8") == final
+
+
+def test_a_build_that_fails_midway_leaves_updates_colouring_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The renderer `fomo serve` keeps for updates never stays in the deferred mode."""
+    from fomo.site import build
+    from fomo.site.build import SiteBuilder
+    from tests.site.conftest import SITE_KB, write_kb
+
+    def broken(*args: object) -> None:
+        raise OSError("disk full")
+
+    builder = SiteBuilder(write_kb(tmp_path / "kb", SITE_KB), tmp_path / "out", search=True)
+    monkeypatch.setattr(build, "render_all", broken)
+    with pytest.raises(OSError, match="disk full"):
+        builder.build()
+    assert builder.renderer is not None and not builder.renderer.defer_highlight

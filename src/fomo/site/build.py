@@ -178,8 +178,10 @@ class SiteBuilder:
         searchable = [job for job in jobs if job[0].searchable]
         rest = [job for job in jobs if not job[0].searchable]
         renderer.defer_highlight = self.search
-        done, workers = self._render(renderer, searchable)
-        renderer.defer_highlight = False
+        try:
+            done, workers = self._render(renderer, searchable)
+        finally:  # `update` renders with this renderer too, and colours at once
+            renderer.defer_highlight = False
         indexing = None
         if self.search:
             indexed = {job[1].output.path for job in searchable}
