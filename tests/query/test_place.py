@@ -198,6 +198,7 @@ def test_auto_is_lexical_without_the_extra(monkeypatch: pytest.MonkeyPatch) -> N
 
 def test_auto_is_semantic_with_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("fomo.query.embed.available", lambda: True)
+    monkeypatch.setattr("fomo.query.place.wordvectors.available", lambda: True)
     assert resolve_method("auto") == "semantic"
 
 
@@ -240,13 +241,16 @@ def test_a_feed_is_encoded_in_one_call(model: PlacementModel) -> None:
     from fomo.ingest.items import Item
     from fomo.ingest.triage import triage
 
-    encoder = FakeEncoder()
-    model = PlacementModel(model.kb, encoder=encoder)
-    model.semantic()  # topic vectors: the first call
-    before = encoder.calls
+    encoder, word_encoder = FakeEncoder(), FakeEncoder()
+    model = PlacementModel(model.kb, encoder=encoder, word_encoder=word_encoder)
+    model.semantic()  # topic vectors: the first call of each
+    before = (encoder.calls, word_encoder.calls)
     items = [Item("DoRA: weight-decomposed low-rank adaptation"), Item("Medusa heads"), Item("x y")]
     verdicts = triage(model, items, method="semantic")
-    assert len(verdicts) == 3 and encoder.calls == before + 1
+    assert len(verdicts) == 3 and (encoder.calls, word_encoder.calls) == (
+        before[0] + 1,
+        before[1] + 1,
+    )
 
 
 def test_topic_embeddings_are_cached_by_content(tmp_path: Path) -> None:

@@ -103,19 +103,22 @@ def embedder() -> Embedder:
     return Embedder()
 
 
-def cache_path(texts: Sequence[str]) -> Path:
+def cache_path(texts: Sequence[str], name: str = MODEL_NAME) -> Path:
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(MODEL_NAME.encode())
+    digest.update(name.encode())
     for text in texts:
         digest.update(b"\0" + text.encode("utf-8", "replace"))
     return cache_dir() / f"embeddings-{digest.hexdigest()}.npy"
 
 
-def embed_cached(texts: Sequence[str], encoder: Embedder | None = None) -> Any:
-    """Embeddings of `texts`, from the cache file when one matches, else computed and saved."""
+def embed_cached(
+    texts: Sequence[str], encoder: Embedder | None = None, name: str = MODEL_NAME
+) -> Any:
+    """Embeddings of `texts`, from the cache file when one matches, else computed and saved;
+    `name` (the encoder's) is part of the key, so another encoder gets its own file."""
     import numpy as np
 
-    path = cache_path(texts)
+    path = cache_path(texts, name)
     if path.is_file():
         try:
             matrix = np.load(path, allow_pickle=False)

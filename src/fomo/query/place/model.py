@@ -30,12 +30,13 @@ MAX_CHARS = 20_000  # longer text is cut here (with a notice): an abstract is ~2
 
 
 class PlacementModel(LexicalModel):
-    """Placement over one KnowledgeBase; `encoder` (optional) is the semantic method's sentence
-    encoder, by default the one of the `semantic` extra."""
+    """Placement over one KnowledgeBase; `encoder` and `word_encoder` (optional) are the
+    semantic method's encoders, by default those of the `semantic` extra (`SemanticScorer`)."""
 
-    def __init__(self, kb: KnowledgeBase, encoder: Any = None) -> None:
+    def __init__(self, kb: KnowledgeBase, encoder: Any = None, word_encoder: Any = None) -> None:
         super().__init__(kb)
         self.encoder = encoder
+        self.word_encoder = word_encoder
         self._semantic: SemanticScorer | None = None
         self._all_names: TableNames | None = None
         self._names: dict[frozenset[str], TableNames] = {}
@@ -212,7 +213,7 @@ class PlacementModel(LexicalModel):
         """The embedding side, built on first use (loads the `semantic` extra unless an encoder
         was passed in)."""
         if self._semantic is None:
-            self._semantic = SemanticScorer(self, encoder=self.encoder)
+            self._semantic = SemanticScorer(self, self.encoder, self.word_encoder)
         return self._semantic
 
     def _candidate(

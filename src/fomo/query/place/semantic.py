@@ -1,8 +1,10 @@
 """The semantic side of placement (the optional `semantic` extra): candidate parents scored by
 sentence embeddings as well as by the lexical model.
 
-The encoder is a parameter (anything with `encode(list[str]) -> array`), so tests and callers
-can pass their own; by default it is the model shipped in the extra (`fomo.query.embed`).
+The encoders are parameters (anything with `encode(list[str]) -> array`), so tests and callers
+can pass their own; by default they are the sentence encoder shipped in the extra
+(`fomo.query.embed`) and WordLlama's static vectors (`wordvectors`). Parents are ranked by the
+sentence encoder; the evidence that a text is "already known" uses both (`similarities`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from fomo.errors import FomoError
@@ -55,40 +58,58 @@ VOTERS = 10
 LEXICAL_CANDIDATES = 25
 
 
+@dataclass(frozen=True)
+class QueryEmbedding:
+    """A text as both encoders see it (unit vectors)."""
+
+    sentence: Any
+    words: Any
+
+
 class SemanticScorer:
     """Candidate parents scored with sentence embeddings as well as the lexical model.
 
-    Topic vectors come from `fomo.query.embed` (cached on disk by content digest); similarities
-    of a query with every topic are one matrix product, so the cost per item is the encoding."""
+    Topic vectors come from `fomo.query.embed` and `wordvectors` (cached on disk by content
+    digest); similarities of a query with every topic are matrix products, so the cost per item
+    is the encoding. An `encoder` passed without a `word_encoder` serves as both."""
 
-    def __init__(self, model: LexicalModel, encoder: Any = None) -> None:
+    def __init__(self, model: LexicalModel, encoder: Any = None, word_encoder: Any = None) -> None:
         import numpy as np
 
         from fomo.query.embed import embed_cached, embedder, topic_text
+        from fomo.query.place.wordvectors import encode_cached, word_vectors
 
         self.model = model
         self.encoder = encoder or embedder()
+        self.word_encoder = word_encoder or encoder or word_vectors()
         texts = [topic_text(model.kb.topics[tid]) for tid in model.ids]
         self.matrix = np.asarray(embed_cached(texts, self.encoder), dtype=np.float32)
+        self.words = np.asarray(encode_cached(texts, self.word_encoder), dtype=np.float32)
         families = [[c, *model.children_of[c]] for c in range(len(model.ids))]
         self.family = np.stack([self.matrix[f].sum(axis=0) for f in families]) if texts else None
         self.weights = np.asarray(SEMANTIC_WEIGHTS, dtype=np.float64)
 
-    def embed(self, title: str, body: str = "") -> Any:
+    def embed(self, title: str, body: str = "") -> QueryEmbedding:
         return self.embed_many([(title, body)])[0]
 
-    def embed_many(self, texts: list[tuple[str, str]]) -> Any:
-        """One encoder call for many (title, body) queries: a feed is encoded as one batch."""
+    def embed_many(self, texts: list[tuple[str, str]]) -> list[QueryEmbedding]:
+        """One call per encoder for many (title, body) queries: a feed is encoded as a batch."""
         from fomo.query.embed import query_text
 
-        return self.encoder.encode([query_text(title, body) for title, body in texts])
+        queries = [query_text(title, body) for title, body in texts]
+        sentences = self.encoder.encode(queries)
+        words = self.word_encoder.encode(queries)
+        return [QueryEmbedding(s, w) for s, w in zip(sentences, words, strict=True)]
 
-    def similarities(self, query: Any, exclude: set[int]) -> dict[int, float]:
-        return {i: float(s) for i, s in enumerate(self.matrix @ query) if i not in exclude}
+    def similarities(self, query: QueryEmbedding, exclude: set[int]) -> dict[int, float]:
+        """The embedding evidence for "already known": per topic, the mean of the two
+        encoders' cosines (chosen on texts made from the map: see the module docstring)."""
+        cosines = (self.matrix @ query.sentence + self.words @ query.words) / 2
+        return {i: float(s) for i, s in enumerate(cosines) if i not in exclude}
 
     def features(
         self,
-        query: Any,
+        query: QueryEmbedding,
         sims: dict[int, float],
         lexical: list[tuple[int, float]],
         exclude: set[int],
@@ -97,7 +118,7 @@ class SemanticScorer:
         import numpy as np
 
         model = self.model
-        cosines = self.matrix @ query
+        cosines = self.matrix @ query.sentence
         if exclude:
             cosines[list(exclude)] = -1.0
         nearest = [int(i) for i in np.argsort(-cosines)[:SEMANTIC_NEAREST] if i not in exclude]
@@ -148,7 +169,7 @@ class SemanticScorer:
                     float(cosines[c]),
                     sem_kids[0] if sem_kids else 0.0,
                     sum(sem_kids[:3]) / 3,
-                    float(family @ query) / size if size > 1e-9 else 0.0,
+                    float(family @ query.sentence) / size if size > 1e-9 else 0.0,
                     semantic_vote[c],
                     math.log1p(len(kids)),
                     0.0 if kids else 1.0,
@@ -158,7 +179,7 @@ class SemanticScorer:
 
     def rank(
         self,
-        query: Any,
+        query: QueryEmbedding,
         sims: dict[int, float],
         lexical: list[tuple[int, float]],
         exclude: set[int],
@@ -179,9 +200,10 @@ class SemanticScorer:
 
 def semantic_available() -> bool:
     """Whether the `semantic` extra is installed (cheap: imports nothing heavy)."""
-    from fomo.query.embed import available
+    from fomo.query import embed
+    from fomo.query.place import wordvectors
 
-    return available()
+    return embed.available() and wordvectors.available()
 
 
 def resolve_method(method: str) -> str:
