@@ -2,8 +2,9 @@
 
 The package follows the job's seams: `tokenise` (terms of a text), `lexical` (BM25 topic
 vectors and parent ranking), `known` (known, new or unrelated), `semantic` (the optional
-embedding scorer, with an encoder you can pass in), `model` (the three put together), `cache`
-(one model per loaded map). Everything callers used is re-exported here.
+embedding scorer, with encoders you can pass in), `wordvectors` (its second, static encoder),
+`model` (the three put together), `cache` (one model per loaded map). Everything callers used
+is re-exported here.
 """
 
 from __future__ import annotations
