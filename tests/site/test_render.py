@@ -48,6 +48,34 @@ def test_a_dead_worker_fails_the_build_cleanly(tmp_path: Path) -> None:
         assert page.read_text().rstrip().endswith("</html>"), page
 
 
+STOPPED_WORKER = DYING_WORKER.replace(
+    "os._exit(9)  # as if the kernel killed it (out of memory)",
+    "os.kill(os.getpid(), signal.SIGTERM)  # as the pool stops the others when one dies",
+).replace("import dataclasses, os, sys", "import dataclasses, os, signal, sys")
+
+
+def test_a_worker_stopped_mid_page_finishes_that_page_first(tmp_path: Path) -> None:
+    """A new page is created in place (not renamed into place), so a worker that stopped at
+    once would leave it empty: it writes the page, then exits."""
+    kb = write_kb(tmp_path / "kb", SITE_KB)
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    done = subprocess.run(
+        [sys.executable, "-c", STOPPED_WORKER, str(kb), str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "error: a page-rendering worker process died" in done.stderr
+    assert "Traceback" not in done.stderr
+    page = out / "topics" / "dpo.html"
+    assert page.read_text().rstrip().endswith("</html>")
+    for page in out.rglob("*.html"):
+        assert page.read_text().rstrip().endswith("</html>"), page
+
+
 def test_worker_count() -> None:
     assert worker_count(10_000, 3) == 3 and worker_count(10, 0) == 1
     assert worker_count(10) == 1  # a small site is rendered in one process

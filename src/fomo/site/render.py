@@ -5,11 +5,16 @@ inherit the renderer and the page list (nothing is pickled but a span of positio
 write their pages, and send back what incremental rebuilds need: each page's digest, the topics
 its text links to, and whether it draws diagrams. The state a worker renders from is handed to
 it by the pool's initializer; only worker processes ever hold it.
+
+A worker stopped by a signal (the pool terminates the others when one dies; Ctrl-C reaches them
+all) finishes the page it is writing first: a new file is created in place, not renamed into
+place (`fomo.site.write`), so stopping mid-write would leave it empty or short.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 from collections.abc import Sequence
@@ -70,14 +75,33 @@ class _Worker:
     renderer: Renderer
     writer: Writer
     jobs: Sequence[Job]
+    busy = False  # rendering or writing a page
+    stopped: int | None = None  # the signal that came while busy
+
+
+def _stop_after_page(signum: int, frame: object) -> None:
+    if not _Worker.busy:
+        os._exit(128 + signum)
+    _Worker.stopped = signum
 
 
 def _start_worker(renderer: Renderer, writer: Writer, jobs: Sequence[Job]) -> None:
     _Worker.renderer, _Worker.writer, _Worker.jobs = renderer, writer, jobs
+    signal.signal(signal.SIGTERM, _stop_after_page)
+    signal.signal(signal.SIGINT, _stop_after_page)
 
 
 def _render_span(span: tuple[int, int]) -> list[Done]:
-    return [render_one(_Worker.renderer, _Worker.writer, job) for job in _Worker.jobs[slice(*span)]]
+    done = []
+    for job in _Worker.jobs[slice(*span)]:
+        _Worker.busy = True
+        try:
+            done.append(render_one(_Worker.renderer, _Worker.writer, job))
+        finally:
+            _Worker.busy = False
+        if _Worker.stopped is not None:
+            os._exit(128 + _Worker.stopped)
+    return done
 
 
 def job_spans(jobs: Sequence[Job], workers: int) -> list[tuple[int, int]]:
