@@ -29,17 +29,23 @@ sys.exit(main(["build", "--kb", sys.argv[1], "--out", sys.argv[2], "--no-search"
 """
 
 
-def test_a_dead_worker_fails_the_build_cleanly(tmp_path: Path) -> None:
+def build_with(script: str, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """Run `script` (a build of the test kb with two workers) in a process of its own."""
     kb = write_kb(tmp_path / "kb", SITE_KB)
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     done = subprocess.run(
-        [sys.executable, "-c", DYING_WORKER, str(kb), str(out)],
+        [sys.executable, "-c", script, str(kb), str(out)],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+    return done, out
+
+
+def test_a_dead_worker_fails_the_build_cleanly(tmp_path: Path) -> None:
+    done, out = build_with(DYING_WORKER, tmp_path)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert "error: a page-rendering worker process died" in done.stderr
@@ -57,16 +63,7 @@ STOPPED_WORKER = DYING_WORKER.replace(
 def test_a_worker_stopped_mid_page_finishes_that_page_first(tmp_path: Path) -> None:
     """A new page is created in place (not renamed into place), so a worker that stopped at
     once would leave it empty: it writes the page, then exits."""
-    kb = write_kb(tmp_path / "kb", SITE_KB)
-    out = tmp_path / "out"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    done = subprocess.run(
-        [sys.executable, "-c", STOPPED_WORKER, str(kb), str(out)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done, out = build_with(STOPPED_WORKER, tmp_path)
     assert done.returncode == 2, done.stderr
     assert "error: a page-rendering worker process died" in done.stderr
     assert "Traceback" not in done.stderr
