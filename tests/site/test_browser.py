@@ -230,6 +230,23 @@ def test_pagefind_ranks_the_named_topic_first_with_its_title(
     assert first.inner_text().strip() == title
 
 
+def test_pagefind_excerpt_lists_aliases_as_written(watched: Watched, site_url: str) -> None:
+    """The aliases are weighted one by one for Pagefind; their commas must still sit after
+    each name in the result's excerpt ("tokenisation, tokenizer"), not float between spaces,
+    and the review date stays out of it."""
+    page = watched.page
+    page.goto(site_url + "search.html?q=tokenizer")
+    selector = ".pagefind-ui__result .pagefind-ui__result-excerpt"
+    page.wait_for_function(  # a result shows dots until its fragment arrives
+        f"() => /[a-z]/i.test(document.querySelector({selector!r})?.textContent ?? '')",
+        timeout=15000,
+    )
+    text = " ".join(page.locator(selector).first.inner_text().split())
+    assert "tokenisation, tokenizer" in text
+    assert " ," not in text
+    assert "Reviewed" not in text  # when the map was checked is not what a reader searches
+
+
 @pytest.mark.parametrize(
     "rel",
     [

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tests.site.conftest import SITE_KB, write_kb
 
-GOLDEN = "dbaa87b4b00b684f65e482f8e2079429d3ae74f7f7b6e6b438371b367836e89f"
+GOLDEN = "1bae1c93cf77ce76173a987a734ea051af37f47e57d79690d4771060cb0ff1b0"
 
 
 def site_hash(work: Path) -> str:
