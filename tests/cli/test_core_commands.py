@@ -57,6 +57,18 @@ def test_where_unknown_exits_1_with_the_closest_names(capsys, starter_kb) -> Non
     assert "closest matches" in out and "Tokenization" in out
 
 
+def test_where_a_name_with_a_symbol_and_no_near_names_is_a_clean_miss(capsys, starter_kb) -> None:
+    """'Alexa+' keeps its '+' (as 'LoRA+' must), matches no name and comes near none: a plain
+    "no topic" answer, not a crash on an empty list of suggestions."""
+    code, out, err = run(capsys, "where", "Alexa+", "--kb", str(starter_kb))
+    assert code == 1
+    assert "no topic matches 'Alexa+'" in err and "fomo search" in err
+    assert "Traceback" not in out + err
+    code, out, _ = run(capsys, "where", "Alexa+", "--json", "--kb", str(starter_kb))
+    assert code == 1
+    assert json.loads(out)["match"] == "none"
+
+
 def test_tree_text_depth_and_json(capsys, starter_kb) -> None:
     code, out, _ = run(capsys, "tree", "--kb", str(starter_kb))
     assert code == 0

@@ -114,5 +114,6 @@ def test_a_symbol_the_key_drops_still_tells_names_apart() -> None:
     names = TableNames.of([topic("lora", "LoRA"), topic("lora-plus", "LoRA+ (LoRA Plus)")])
     assert resolve(names, "LoRA+").topic_id == "lora-plus"
     assert resolve(names, "LoRA").topic_id == "lora"
-    with pytest.raises(NoAnswer):
+    with pytest.raises(NoAnswer) as missed:
         resolve(names, "QuIP#")
+    assert missed.value.why == "none" and missed.value.suggestions == []

@@ -333,7 +333,7 @@ def _with_symbol(source: NameSource, term: str) -> Match:
     if pick:
         listed = sorted(pick, key=lambda tid: source.title(tid).lower())[:MAX_LISTED]
         raise NoAnswer(term, [(tid, source.title(tid)) for tid in listed], "ambiguous")
-    raise NoAnswer(term, hints(source, term), "closest")
+    raise _no_answer(source, term)
 
 
 def _fuzzy(source: NameSource, term: str, key: str) -> Match:
@@ -354,10 +354,16 @@ def _fuzzy(source: NameSource, term: str, key: str) -> Match:
         same_shape = len(words(term)) == len(name.words)  # "GSM-Hard" is not a typo of GShard
         if score >= FUZZY_ACCEPT and clear and same_shape and not any(variant(key, k) for k in own):
             return Match(name.topic_id, "fuzzy", score, name.text)
+    raise _no_answer(source, term)
+
+
+def _no_answer(source: NameSource, term: str) -> NoAnswer:
+    """The topics whose names come close to `term` (then those whose text mentions it), or
+    none at all."""
     close = hints(source, term)
     text_hits = getattr(source, "text_hits", None)
     if text_hits is not None:
         close += [hit for hit in text_hits(term) if hit not in close][: max(0, 5 - len(close))]
     if close:
-        raise NoAnswer(term, close, "closest")
-    raise NoAnswer(term, [], "none")
+        return NoAnswer(term, close, "closest")
+    return NoAnswer(term, [], "none")
