@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tests.site.conftest import SITE_KB, write_kb
 
-GOLDEN = "1bae1c93cf77ce76173a987a734ea051af37f47e57d79690d4771060cb0ff1b0"
+GOLDEN = "737f7fa52f85d4a12eb46e7f4ce3a9544e369fb79353149f3b073cd088fcc21d"
 
 
 def site_hash(work: Path) -> str:

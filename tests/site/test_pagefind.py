@@ -174,3 +174,43 @@ def test_a_build_that_fails_midway_leaves_updates_colouring_at_once(
     with pytest.raises(OSError, match="disk full"):
         builder.build()
     assert builder.renderer is not None and not builder.renderer.defer_highlight
+
+
+def indexed_text(site: Path, url: str) -> str:
+    """What Pagefind indexed for the page at `url`: the text its fragment file keeps."""
+    import gzip
+    import json
+
+    for fragment in (site / "pagefind/fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        record = json.loads(data[data.index(b"{") :])
+        if record["url"] == url:
+            return record["content"]
+    raise AssertionError(f"no fragment for {url}")
+
+
+def test_a_topic_page_reads_to_pagefind_as_spaced_words(tmp_path: Path) -> None:
+    """Pagefind joins adjacent elements without a space, so a topic's facts, tags and weighted
+    aliases must carry their own spacing: no "2023Tags", no "PaperGraph", no "data , pairs",
+    and the review date stays out of the index."""
+    from fomo.site.build import build_site
+    from tests.conftest import STARTER, topic_file
+    from tests.site.conftest import write_kb
+
+    files = {
+        **STARTER,
+        "map/training/graphs.md": topic_file(
+            "Graph Tuning",
+            "Tunes a model on graphs.",
+            aliases="[graph data, graph pairs]",
+            year="2023",
+            paper="{title: Graphs All the Way, year: 2023}",
+            tags="[alpha, beta]",
+        ),
+    }
+    kb = write_kb(tmp_path / "kb", files)
+    build_site(kb, tmp_path / "out", search=True)
+    text = " ".join(indexed_text(tmp_path / "out", "/topics/graphs.html").split())
+    assert "Also known as: graph data, graph pairs" in text
+    assert "Year 2023 Paper Graphs All the Way (2023) Tags alpha beta" in text
+    assert "Reviewed" not in text
