@@ -9,7 +9,7 @@
   topic skipped. Also the false "already known" rate: how often a removed topic is still claimed
   as known (it should not be: it is gone). Taken out means from other topics' text as well: a
   body that names or links the removed topic (a category naming its children) is read without
-  those mentions for that query (`Redactor`), or it would hand the answer to the parent.
+  those mentions for that query (`without_mentions`), or it would hand the answer to the parent.
 - duplicate detection: each line of benchmarks/paraphrases.tsv (hand-written before tuning) must
   come back as "already known as" its topic.
 - throughput: placements per second of each method (one process), target 200/s (lexical).
@@ -40,12 +40,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import math
 import random
 import re
 import sys
 import time
-from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,7 +59,6 @@ from fomo.query.place import (
     semantic_available,
     tokens,
 )
-from fomo.query.place import lexical as lexical_method
 
 HERE = Path(__file__).resolve().parent
 TARGET_TOP1, TARGET_DUP, TARGET_RATE = 0.60, 0.90, 200.0
@@ -93,73 +90,48 @@ def mention_pattern(topic) -> re.Pattern[str]:
     return re.compile(link + (rf"|(?<!\w)(?:{words})(?!\w)" if words else ""), re.IGNORECASE)
 
 
-class Redactor:
-    """The lexical side of a PlacementModel as if no other topic's body mentioned a left-out
-    topic: those bodies' vectors, postings and families are rebuilt without the mentions for
-    the query, then put back (idf and the average length stay those of the whole map)."""
-
-    def __init__(self, model) -> None:
-        self.model = model
-        lengths = [sum(model._document(model.kb.topics[t]).values()) for t in model.ids]
-        self.average = sum(lengths) / max(len(lengths), 1)
-
-    def _vector(self, topic) -> dict[str, float]:
-        model = self.model
-        bag = model._document(topic)
-        b, k1 = lexical_method.B, lexical_method.K1
-        norm_length = 1 - b + b * (sum(bag.values()) / self.average if self.average else 1.0)
-        vector = {
-            term: model.idf[term] * tf * (k1 + 1) / (tf + k1 * norm_length)
-            for term, tf in bag.items()
-            if term in model.idf
-        }
-        size = math.sqrt(sum(w * w for w in vector.values())) or 1.0
-        return {term: w / size for term, w in vector.items()}
-
-    @contextlib.contextmanager
-    def without(self, left_out) -> Iterator[int]:
-        """Yield how many other topics' bodies had to be read without `left_out`'s names."""
-        model, pattern = self.model, mention_pattern(left_out)
-        touched = [
-            k
-            for k, tid in enumerate(model.ids)
-            if tid != left_out.id
-            and model.kb.topics[tid].body
-            and pattern.search(model.kb.topics[tid].body)
+@contextlib.contextmanager
+def without_mentions(model, left_out) -> Iterator[int]:
+    """The lexical side of `model` as if no other topic's body mentioned `left_out`: those
+    bodies' vectors, postings and families are rebuilt without the mentions, then put back (idf
+    and the average length stay those of the whole map). Yields how many bodies it rewrote."""
+    pattern = mention_pattern(left_out)
+    touched = [
+        k
+        for k, tid in enumerate(model.ids)
+        if tid != left_out.id
+        and model.kb.topics[tid].body
+        and pattern.search(model.kb.topics[tid].body)
+    ]
+    old = {k: model.vectors[k] for k in touched}
+    for k in touched:
+        topic = model.kb.topics[model.ids[k]]
+        redacted = dataclasses.replace(topic, body=pattern.sub(" ", topic.body))
+        model.vectors[k] = model.weigh(model._document(redacted))
+    terms = {t for k in touched for t in (*old[k], *model.vectors[k])}
+    postings = {t: model.postings.get(t) for t in terms}
+    for t in terms:
+        rows = [(i, w) for i, w in model.postings.get(t, ()) if i not in old]
+        model.postings[t] = rows + [
+            (k, model.vectors[k][t]) for k in touched if t in model.vectors[k]
         ]
-        old = {k: model.vectors[k] for k in touched}
-        for k in touched:
-            topic = model.kb.topics[model.ids[k]]
-            model.vectors[k] = self._vector(
-                dataclasses.replace(topic, body=pattern.sub(" ", topic.body))
-            )
-        terms = {t for k in touched for t in (*old[k], *model.vectors[k])}
-        postings = {t: model.postings.get(t) for t in terms}
-        for t in terms:
-            rows = [(i, w) for i, w in model.postings.get(t, ()) if i not in old]
-            model.postings[t] = rows + [
-                (k, model.vectors[k][t]) for k in touched if t in model.vectors[k]
-            ]
-        roots = {r for k in touched for r in (k, model.parent_of[k]) if r is not None}
-        families = {r: (model.family[r], model.family_sq[r]) for r in roots}
-        for r in roots:
-            total: dict[str, float] = defaultdict(float)
-            for k in [r, *model.children_of[r]]:
-                for t, w in model.vectors[k].items():
-                    total[t] += w
-            model.family[r], model.family_sq[r] = dict(total), sum(w * w for w in total.values())
-        try:
-            yield len(touched)
-        finally:
-            for k, vector in old.items():
-                model.vectors[k] = vector
-            for t, rows in postings.items():
-                if rows is None:
-                    model.postings.pop(t, None)
-                else:
-                    model.postings[t] = rows
-            for r, (family, family_sq) in families.items():
-                model.family[r], model.family_sq[r] = family, family_sq
+    roots = {r for k in touched for r in (k, model.parent_of[k]) if r is not None}
+    families = {r: (model.family[r], model.family_sq[r]) for r in roots}
+    for r in roots:
+        model.family[r] = model.family_vector(r)
+        model.family_sq[r] = sum(w * w for w in model.family[r].values())
+    try:
+        yield len(touched)
+    finally:
+        for k, vector in old.items():
+            model.vectors[k] = vector
+        for t, rows in postings.items():
+            if rows is None:
+                model.postings.pop(t, None)
+            else:
+                model.postings[t] = rows
+        for r, (family, family_sq) in families.items():
+            model.family[r], model.family_sq[r] = family, family_sq
 
 
 def leaves_of(kb):
@@ -173,12 +145,11 @@ def leave_one_out(loaded, model, method: str, misses: bool) -> None:
     false_known = 0
     called_unrelated = 0
     missed = []
-    redactor = Redactor(model)
     redacted = 0
     for topic in leaves:
         parent = topic.parent
         grand = kb.topics[parent].parent if parent in kb.topics else None
-        with redactor.without(topic) as touched:
+        with without_mentions(model, topic) as touched:
             placed = model.place(
                 topic.title, topic.essence, top=3, exclude={topic.id}, method=method
             )

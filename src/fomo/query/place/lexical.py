@@ -134,17 +134,11 @@ class LexicalModel:
             term: math.log(1 + (self.doc_count - n + 0.5) / (n + 0.5)) for term, n in df.items()
         }
         lengths = [sum(bag.values()) for bag in bags]
-        average = (sum(lengths) / len(lengths)) if lengths else 1.0
+        self.average_length = (sum(lengths) / len(lengths)) if lengths else 1.0
         self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         self.vectors: list[dict[str, float]] = []
         for i, bag in enumerate(bags):
-            norm_length = 1 - B + B * (lengths[i] / average if average else 1.0)
-            vector = {
-                term: self.idf[term] * tf * (K1 + 1) / (tf + K1 * norm_length)
-                for term, tf in bag.items()
-            }
-            size = math.sqrt(sum(w * w for w in vector.values())) or 1.0
-            vector = {term: w / size for term, w in vector.items()}
+            vector = self.weigh(bag)
             self.vectors.append(vector)
             for term, weight in vector.items():
                 self.postings[term].append((i, weight))
@@ -154,12 +148,9 @@ class LexicalModel:
         self.family: list[dict[str, float]] = []
         self.family_sq: list[float] = []
         for c in range(self.doc_count):
-            total: dict[str, float] = defaultdict(float)
-            for k in [c, *self.children_of[c]]:
-                for term, w in self.vectors[k].items():
-                    total[term] += w
-            self.family.append(dict(total))
-            self.family_sq.append(sum(w * w for w in total.values()))
+            family = self.family_vector(c)
+            self.family.append(family)
+            self.family_sq.append(sum(w * w for w in family.values()))
 
     # -- analysis -------------------------------------------------------------------------
 
@@ -221,6 +212,27 @@ class LexicalModel:
         if topic.body:
             self._bag(re.sub(r"\[\[([a-z0-9-]+)\]\]", r"\1", topic.body[:4000]), BODY_WEIGHT, bag)
         return bag
+
+    def family_vector(self, c: int) -> dict[str, float]:
+        """The sum of the unit vectors of topic `c` and its children."""
+        total: dict[str, float] = defaultdict(float)
+        for k in [c, *self.children_of[c]]:
+            for term, w in self.vectors[k].items():
+                total[term] += w
+        return dict(total)
+
+    def weigh(self, bag: Counter[str]) -> dict[str, float]:
+        """A topic's unit BM25 vector from its bag of terms (idf and average length of the map;
+        terms the map does not know are dropped)."""
+        average = self.average_length
+        norm_length = 1 - B + B * (sum(bag.values()) / average if average else 1.0)
+        vector = {
+            term: self.idf[term] * tf * (K1 + 1) / (tf + K1 * norm_length)
+            for term, tf in bag.items()
+            if term in self.idf
+        }
+        size = math.sqrt(sum(w * w for w in vector.values())) or 1.0
+        return {term: w / size for term, w in vector.items()}
 
     def query_vector(self, title: str, body: str = "") -> dict[str, float]:
         bag: Counter[str] = Counter()
