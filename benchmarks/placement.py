@@ -410,8 +410,9 @@ def leaf_rows(kb, model, features, label: str):
     rows, labels, groups = [], [], []
     for q, topic in enumerate(leaves_of(kb)):
         exclude = {model.position[topic.id]}
-        sims = model.similarities(model.query_vector(topic.title, topic.essence), exclude)
-        candidates, found = features(topic, sims, exclude)
+        with without_mentions(model, topic):
+            sims = model.similarities(model.query_vector(topic.title, topic.essence), exclude)
+            candidates, found = features(topic, sims, exclude)
         for c, f in zip(candidates, found, strict=True):
             rows.append(f)
             labels.append(model.ids[c] == topic.parent)
@@ -589,22 +590,24 @@ def known_rows(kb, model, semantic=None):
     for q, (title, body, gone, target, kind) in enumerate(queries):
         exclude = {model.position[gone]} if gone else set()
         excluded_ids = frozenset({gone} if gone else ())
-        vector = model.query_vector(title, body)
-        sims = model.similarities(vector, exclude)
-        embedding = semantic.similarities(embedded[q], exclude) if semantic else None
-        found = model.known_features(vector, sims, exclude, embedding=embedding)
-        if found is None:
-            continue
-        named = model.known_by_name(title, body, excluded_ids)
-        share = known_share(model, title, body)
-        ranked = model.rank_parents(sims, exclude)
-        gated = model.paraphrase_candidate(title, vector, sims, exclude, share, embedding)
-        vetoed = (
-            named is not None
-            or unrelated(ranked[0][1] if ranked else None, share, f"{title} {body}")
-            or gated is None
-            or names_a_variant(title, model.names(excluded_ids), model.ids[found[0]])
-        )
+        redaction = without_mentions(model, kb.topics[gone]) if gone else contextlib.nullcontext()
+        with redaction:
+            vector = model.query_vector(title, body)
+            sims = model.similarities(vector, exclude)
+            embedding = semantic.similarities(embedded[q], exclude) if semantic else None
+            found = model.known_features(vector, sims, exclude, embedding=embedding)
+            if found is None:
+                continue
+            named = model.known_by_name(title, body, excluded_ids)
+            share = known_share(model, title, body)
+            ranked = model.rank_parents(sims, exclude)
+            gated = model.paraphrase_candidate(title, vector, sims, exclude, share, embedding)
+            vetoed = (
+                named is not None
+                or unrelated(ranked[0][1] if ranked else None, share, f"{title} {body}")
+                or gated is None
+                or names_a_variant(title, model.names(excluded_ids), model.ids[found[0]])
+            )
         label = int(kind in ("pos", "hard") and model.ids[found[0]] == target)
         rows.append((found[1], label, target, kind, vetoed, named is not None))
     return rows
