@@ -124,6 +124,39 @@ def test_the_semantic_method_sees_the_lexical_logit(make_kb: Callable[..., Path]
     assert [row[column] for row in rows] == pytest.approx(logits)
 
 
+def test_the_semantic_family_features_leave_out_excluded_children(
+    make_kb: Callable[..., Path],
+) -> None:
+    """Both encoders' family cosines are those of the query with the summed vectors of the
+    candidate and its children still in the map; the sentence one also enters squared."""
+    np = pytest.importorskip("numpy")
+    from fomo.query.place import SEMANTIC_FEATURES, PlacementModel
+    from tests.query.test_place import FakeEncoder
+
+    model = PlacementModel(load(make_kb(FAMILY_KB)).kb, encoder=FakeEncoder())
+    semantic = model.semantic()
+    text = "draft heads propose tokens"
+    query = semantic.embed(text)
+    left_out = {model.position["eagle"]}
+    sims = model.similarities(model.query_vector(text), left_out)
+    ordered = model.order_parents(sims, model.rank_parents(sims, left_out), left_out)
+    candidates, rows = semantic.features(query, sims, ordered, left_out)
+    decoding = candidates.index(model.position["decoding"])
+    row = dict(zip(SEMANTIC_FEATURES, rows[decoding], strict=True))
+    family = [model.position[i] for i in ("decoding", "medusa", "lookahead")]
+
+    def cosine(matrix, vector) -> float:
+        total = matrix[family].sum(axis=0)
+        return float(total @ vector / np.linalg.norm(total))
+
+    assert row["semantic_family"] == pytest.approx(cosine(semantic.matrix, query.sentence))
+    assert row["semantic_family_sq"] == pytest.approx(row["semantic_family"] ** 2)
+    assert row["word_family"] == pytest.approx(cosine(semantic.words, query.words))
+    _, with_eagle = semantic.features(query, sims, ordered, set())
+    column = SEMANTIC_FEATURES.index("word_family")
+    assert with_eagle[decoding][column] != pytest.approx(row["word_family"])
+
+
 def test_place_shows_each_candidates_probability_falling_down_the_list(
     make_kb: Callable[..., Path],
 ) -> None:

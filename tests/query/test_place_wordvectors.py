@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from fomo.query.place import PlacementModel
+from fomo.query.place import SEMANTIC_FEATURES, PlacementModel
 from fomo.query.place.semantic import QueryEmbedding
 from fomo.query.place.wordvectors import available, encode_cached
 from tests.query.test_place import FakeEncoder
@@ -76,11 +76,18 @@ def test_known_evidence_is_the_mean_of_the_two_encoders(model: PlacementModel) -
     assert 0 not in evidence and len(evidence) == len(model.ids) - 1
     for i, value in evidence.items():
         assert value == pytest.approx((float(sentence[i]) + 1.0) / 2, abs=1e-5)
-    # parents are ranked by the sentence encoder alone: the second encoder changes nothing there
-    alone = PlacementModel(model.kb, encoder=FakeEncoder(), word_encoder=FakeEncoder())
+    # in ranking parents the second encoder only gives the word_family feature
+    alone = PlacementModel(model.kb, encoder=FakeEncoder(), word_encoder=FakeEncoder()).semantic()
     text = "DoRA: weight-decomposed low-rank adaptation"
-    ranked = [c.id for c in semantic.place(text, method="semantic").candidates]
-    assert ranked == [c.id for c in alone.place(text, method="semantic").candidates]
+    sims = semantic.similarities(semantic.query_vector(text), set())
+    lexical = semantic.order_parents(sims, semantic.rank_parents(sims, set()), set())
+    ones, ones_rows = scorer.features(scorer.embed(text), sims, lexical, set())
+    fake, fake_rows = alone.features(alone.embed(text), sims, lexical, set())
+    assert ones == fake
+    column = SEMANTIC_FEATURES.index("word_family")
+    others = [k for k in range(len(SEMANTIC_FEATURES)) if k != column]
+    assert (ones_rows[:, others] == fake_rows[:, others]).all()
+    assert (ones_rows[:, column] != fake_rows[:, column]).any()
 
 
 def test_an_encoder_passed_alone_serves_as_both(model: PlacementModel) -> None:

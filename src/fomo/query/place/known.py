@@ -33,9 +33,9 @@ from fomo.query.place.tokenise import _RAW_TOKEN, name_prefix, tokens
 # other words of the map (the topic present), negatives the same text with the topic left out.
 # The threshold is the lowest that keeps the false "already known" rate on the leave-one-out
 # queries (which the fit does not see) at most 9.5%, by 5-fold cross-validation with the
-# evidence gates below applied. Refit with the word_coverage feature on the 1,795-topic map:
-# CV false "already known" 9.4%, rough paraphrases recalled 86.9% (80.9% without the feature;
-# benchmarks/RESULTS.md, "Placement, third session").
+# evidence gates below applied, every other topic's body read without the left-out topic's
+# mentions. Refit on the 1,864-topic map: CV false "already known" 9.5%, rough paraphrases
+# recalled 86.2% (benchmarks/RESULTS.md, "Placement, sixth session").
 NAME_MAX_WORDS = 8  # text this short is also looked up as a name
 NAME_VARIANT_WORDS = 4  # a title this short is a name, compared with the paraphrased topic's
 
@@ -49,45 +49,45 @@ KNOWN_FEATURES = (
     "category",  # 1 when the nearest topic has children
     "word_coverage",  # share of the query's idf (each term once) the topic's text has
 )
-KNOWN_WEIGHTS = (  # fitted on the bundled map of 1,795 topics (`--fit-known --method lexical`)
-    2.1833,  # similarity
-    9.7101,  # margin
-    6.0769,  # family_margin
-    -1.5527,  # own_coverage (word_coverage carries the coverage; the two are collinear)
-    -3.2813,  # family_coverage
-    -2.1712,  # distinctive
-    -0.0829,  # category
-    15.5902,  # word_coverage
+KNOWN_WEIGHTS = (  # fitted on the map of 1,864 topics (`--fit-known --method lexical`)
+    1.8449,  # similarity
+    7.9493,  # margin
+    4.6220,  # family_margin
+    -1.7872,  # own_coverage (word_coverage carries the coverage; the two are collinear)
+    -5.9825,  # family_coverage
+    -1.4954,  # distinctive
+    -0.2442,  # category
+    15.4767,  # word_coverage
 )
-KNOWN_BIAS = -8.4432
-KNOWN_THRESHOLD = 0.342
+KNOWN_BIAS = -7.8694
+KNOWN_THRESHOLD = 0.324
 
 # The semantic method decides the same way with the embeddings as evidence too: its nearest topic
 # is the one with the best mean of the lexical and the embedding cosine (the two count alike;
 # the blend is used for similarity and both margins), and two features are added. The embedding
 # cosine is itself the mean of two encoders' (`SemanticScorer.similarities`). Fitted and
 # thresholded by the same rule (`benchmarks/placement.py --fit-known --method semantic`): CV
-# false "already known" 9.4%, rough paraphrases recalled 89.3% (88.9% with the sentence encoder
-# alone), harder ones (names left out) 60.1% (58.4%).
+# false "already known" 9.5%, rough paraphrases recalled 89.2%, harder ones (names left out)
+# 58.4% (1,864 topics; with the sentence encoder alone, on 1,795 topics: 88.9% and 58.4%).
 SEMANTIC_KNOWN_FEATURES = (
     *KNOWN_FEATURES,
     "embedding",  # embedding cosine (both encoders' mean) of the query with the nearest topic
     "embedding_margin",  # ... minus the best embedding cosine with any other topic
 )
-SEMANTIC_KNOWN_WEIGHTS = (  # fitted on the map of 1,795 topics (`--fit-known --method semantic`)
-    1.9469,  # similarity
-    18.8372,  # margin
-    5.0040,  # family_margin
-    -0.1668,  # own_coverage
-    -3.9421,  # family_coverage
-    -1.8375,  # distinctive
-    -0.1981,  # category
-    13.7095,  # word_coverage
-    -5.2500,  # embedding
-    3.3297,  # embedding_margin
+SEMANTIC_KNOWN_WEIGHTS = (  # fitted on the map of 1,864 topics (`--fit-known --method semantic`)
+    -0.3506,  # similarity
+    17.1169,  # margin
+    4.4828,  # family_margin
+    -0.5475,  # own_coverage
+    -6.3581,  # family_coverage
+    -1.5897,  # distinctive
+    -0.2089,  # category
+    13.6515,  # word_coverage
+    -2.4056,  # embedding
+    2.4928,  # embedding_margin
 )
-SEMANTIC_KNOWN_BIAS = -5.9220
-SEMANTIC_KNOWN_THRESHOLD = 0.304
+SEMANTIC_KNOWN_BIAS = -5.9808
+SEMANTIC_KNOWN_THRESHOLD = 0.342
 MIN_SHARED = 2  # content words a paraphrase must share with its topic
 MIN_KNOWN_SHARE = 0.6  # share of the text's weight on words the map knows, for a paraphrase
 

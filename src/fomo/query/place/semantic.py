@@ -3,8 +3,9 @@ sentence embeddings as well as by the lexical model.
 
 The encoders are parameters (anything with `encode(list[str]) -> array`), so tests and callers
 can pass their own; by default they are the sentence encoder shipped in the extra
-(`fomo.query.embed`) and WordLlama's static vectors (`wordvectors`). Parents are ranked by the
-sentence encoder; the evidence that a text is "already known" uses both (`similarities`).
+(`fomo.query.embed`) and WordLlama's static vectors (`wordvectors`). Parents are ranked
+mostly by the sentence encoder (the word vectors add one feature, the family cosine); the
+evidence that a text is "already known" uses both (`similarities`).
 """
 
 from __future__ import annotations
@@ -34,24 +35,28 @@ SEMANTIC_FEATURES = (
     "semantic_child",  # best embedding cosine among its children
     "semantic_children",  # mean of the three best
     "semantic_family",  # cosine with the mean embedding of the candidate and its children
+    "semantic_family_sq",  # its square: a close family counts more than linearly
+    "word_family",  # the same cosine with the word-vector encoder (WordLlama)
     "semantic_vote",  # summed embedding cosine of the 10 nearest topics that are its children
     "children_log",  # log(1 + number of children)
     "leaf",  # 1 when it has no children (it would have to become a folder)
 )
-SEMANTIC_WEIGHTS = (  # fitted on the bundled map of 1,795 topics, 1,546 leaves
-    -3.4770,
-    -0.3100,
-    0.5875,
-    2.9111,
-    0.8368,
-    -0.0455,
-    0.1512,
-    3.5435,
-    -1.0750,
-    11.7012,
-    -0.2116,
-    0.0085,
-    -2.0926,
+SEMANTIC_WEIGHTS = (  # fitted on the bundled map of 1,864 topics, 1,615 leaves
+    -6.1987,  # lexical
+    -0.3958,  # lexical_rank
+    0.5371,  # lexical_logit
+    8.5413,  # lexical_own
+    1.3744,  # lexical_child
+    0.0785,  # lexical_vote
+    -0.1268,  # semantic_own
+    3.4739,  # semantic_child
+    -1.0764,  # semantic_children
+    15.0027,  # semantic_family
+    -5.5800,  # semantic_family_sq
+    2.8849,  # word_family
+    -0.1815,  # semantic_vote
+    0.1199,  # children_log
+    -4.2489,  # leaf
 )
 SEMANTIC_NEAREST = 30  # the nearest topics by embedding whose parents become candidates
 VOTERS = 10
@@ -87,6 +92,9 @@ class SemanticScorer:
         self.words = np.asarray(encode_cached(texts, self.word_encoder), dtype=np.float32)
         families = [[c, *model.children_of[c]] for c in range(len(model.ids))]
         self.family = np.stack([self.matrix[f].sum(axis=0) for f in families]) if texts else None
+        self.word_family = (
+            np.stack([self.words[f].sum(axis=0) for f in families]) if texts else None
+        )
         self.weights = np.asarray(SEMANTIC_WEIGHTS, dtype=np.float64)
 
     def embed(self, title: str, body: str = "") -> QueryEmbedding:
@@ -154,10 +162,14 @@ class SemanticScorer:
             lex_kids = max((sims.get(k, 0.0) for k in kids), default=0.0)
             sem_kids = sorted((float(cosines[k]) for k in kids), reverse=True)
             family = self.family[c].copy()
+            word_family = self.word_family[c].copy()
             for k in model.children_of[c]:
                 if k in exclude:
                     family -= self.matrix[k]
+                    word_family -= self.words[k]
             size = float(np.linalg.norm(family))
+            family_cosine = float(family @ query.sentence) / size if size > 1e-9 else 0.0
+            word_size = float(np.linalg.norm(word_family))
             rows.append(
                 [
                     lexical_score.get(c, 0.0),
@@ -169,7 +181,9 @@ class SemanticScorer:
                     float(cosines[c]),
                     sem_kids[0] if sem_kids else 0.0,
                     sum(sem_kids[:3]) / 3,
-                    float(family @ query.sentence) / size if size > 1e-9 else 0.0,
+                    family_cosine,
+                    family_cosine * family_cosine,
+                    float(word_family @ query.words) / word_size if word_size > 1e-9 else 0.0,
                     semantic_vote[c],
                     math.log1p(len(kids)),
                     0.0 if kids else 1.0,
