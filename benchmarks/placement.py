@@ -10,6 +10,7 @@
   as known (it should not be: it is gone). Taken out means from other topics' text as well: a
   body that names or links the removed topic (a category naming its children) is read without
   those mentions for that query (`without_mentions`), or it would hand the answer to the parent.
+  The rows of --fit, --fit-lexical and --fit-known are computed the same way.
 - duplicate detection: each line of benchmarks/paraphrases.tsv (hand-written before tuning) must
   come back as "already known as" its topic.
 - throughput: placements per second of each method (one process), target 200/s (lexical).
