@@ -172,6 +172,7 @@ NAMES_KB = {
     "map/eval/gpt-3.md": topic_file("GPT-3", "A 2020 model."),
     "map/eval/gptq.md": topic_file("GPTQ", "Post-training quantisation."),
     "map/eval/gaia.md": topic_file("GAIA", "An agent benchmark."),
+    "map/eval/lion.md": topic_file("Lion", "An optimizer.", aliases='["Lion optimizer"]'),
 }
 
 
@@ -188,6 +189,7 @@ def names_kb(make_kb) -> str:
         ("PaLM-E", "palm"),
         ("DeepSeekMoE", "deepseek"),
         ("C-Eval", None),
+        ("LAION", "lion"),  # an acronym one letter from a word
     ],
 )
 def test_where_never_answers_a_near_miss_as_another_topic(

@@ -6,7 +6,16 @@ import pytest
 
 from fomo.errors import FomoError
 from fomo.model import Topic
-from fomo.query.lookup import MAX_TERM, Name, NoAnswer, TableNames, resolve, similarity, variant
+from fomo.query.lookup import (
+    MAX_TERM,
+    Name,
+    NoAnswer,
+    TableNames,
+    capitals,
+    resolve,
+    similarity,
+    variant,
+)
 
 
 def topic(tid: str, title: str, *aliases: str) -> Topic:
@@ -32,6 +41,7 @@ NAMES = TableNames.of(
         topic("gptq", "GPTQ"),
         topic("dpo", "Direct Preference Optimization", "DPO"),
         topic("gshard", "GShard"),
+        topic("lion", "Lion", "Lion optimizer"),
     ]
 )
 
@@ -73,6 +83,15 @@ def test_a_name_that_extends_another_is_never_answered(term: str, contained: str
     assert refused.value.why in ("closest", "none")
     if contained:
         assert refused.value.suggestions[0][0] == contained  # offered, first, but not answered
+
+
+def test_an_acronym_is_not_taken_for_a_word_one_letter_away() -> None:
+    """LAION (a dataset) is one letter from Lion (an optimizer): offered, never answered."""
+    with pytest.raises(NoAnswer) as refused:
+        resolve(NAMES, "LAION")
+    assert refused.value.why == "closest"
+    assert refused.value.suggestions[0][0] == "lion"
+    assert capitals("LAION") and capitals("GPT-4") and not capitals("Lion") and not capitals("A")
 
 
 def test_an_ambiguous_name_lists_every_topic_that_carries_it() -> None:

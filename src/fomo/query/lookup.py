@@ -11,8 +11,9 @@ Tiers, each tried only when the one before found nothing:
    ("Codex") every one is listed and none is chosen;
 3. fuzzy (rapidfuzz over the keys): taken only for a misspelling that is a clear winner with
    as many words as the name, never for a name that extends or shortens another or changes its
-   version (OLMoE is not OLMo, C-Eval is not "Eval", GSM-Hard is not GShard): then the closest
-   names are offered and nothing is answered.
+   version (OLMoE is not OLMo, C-Eval is not "Eval", GSM-Hard is not GShard), nor for an
+   acronym written in capitals against a name that is not one (LAION is not Lion): then the
+   closest names are offered and nothing is answered.
 
 Hints rank names by a similarity that prefers a shared start and shared whole words ("GPT" ->
 GPT-2 before GPTQ).
@@ -352,9 +353,16 @@ def _fuzzy(source: NameSource, term: str, key: str) -> Match:
         clear = score - runner_up >= FUZZY_MARGIN
         own = names.by_topic.get(name.topic_id, [])
         same_shape = len(words(term)) == len(name.words)  # "GSM-Hard" is not a typo of GShard
+        same_shape &= not capitals(term) or capitals(name.text)  # "LAION" is not a typo of Lion
         if score >= FUZZY_ACCEPT and clear and same_shape and not any(variant(key, k) for k in own):
             return Match(name.topic_id, "fuzzy", score, name.text)
     raise _no_answer(source, term)
+
+
+def capitals(name: str) -> bool:
+    """Written as an acronym: at least two letters, every one a capital (RLHF, LAION)."""
+    letters = [c for c in name if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def _no_answer(source: NameSource, term: str) -> NoAnswer:
