@@ -11,6 +11,10 @@ measured side by side in the same run.
   and the share answered WRONGLY with exit 0 (another topic given as the answer; target 0%).
   Anchor: the lookup before issue 12 (exact, else the closest fuzzy name at 88 or more with a
   4-point lead, else nothing).
+- where by paper title: every paper title a topic cites, as the term (a reader who meets the
+  paper): right when the answer is the citing topic (of several, the one named before the
+  title's colon), or, with no such one, when every citing topic is listed; wrong when another
+  topic is answered with exit 0. Anchor: the same lookup without the paper tier (names only).
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from fomo.errors import FomoError
 from fomo.kb.load import load
 from fomo.kb.location import bundled_kb
 from fomo.kb.names import name_key
-from fomo.query.lookup import NoAnswer, resolve
+from fomo.query.lookup import NoAnswer, TableNames, resolve
 from fomo.query.search import search
 
 HERE = Path(__file__).resolve().parent
@@ -173,6 +177,50 @@ def bench_where(loaded, misses: bool) -> None:
         )
 
 
+def bench_papers(loaded, misses: bool) -> None:
+    kb, index = loaded.kb, loaded.index
+    names_only = TableNames(index_table(index))
+    names_only.citing = lambda key: []  # type: ignore[method-assign]
+    papers: dict[str, tuple[str, set[str]]] = {}
+    for topic in kb.topics.values():
+        if topic.paper is not None:
+            papers.setdefault(name_key(topic.paper.title), (topic.paper.title, set()))[1].add(
+                topic.id
+            )
+    counts = {"right": 0, "wrong": 0, "old_right": 0, "old_wrong": 0}
+    for title, citing in papers.values():
+        head = name_key(title.split(":", 1)[0]) if ":" in title else None
+        namesake = {tid for tid, _ in index.ids_for_key(head)} & citing if head else set()
+        expected = namesake if len(namesake) == 1 else citing
+        for source, prefix in ((index, ""), (names_only, "old_")):
+            try:
+                answer, offered = resolve(source, title).topic_id, set()
+            except NoAnswer as refused:
+                answer, offered = None, {tid for tid, _ in refused.suggestions}
+            if len(expected) == 1:
+                right = answer in expected
+            else:
+                right = answer is None and expected <= offered
+            counts[prefix + "right"] += right
+            counts[prefix + "wrong"] += answer is not None and answer not in expected
+            if misses and not right and not prefix:
+                print(f"    paper miss {title!r}: {sorted(expected)}, got {answer}")
+    n = len(papers)
+    print(
+        f"where, paper titles ({n} papers cited by a topic): right {counts['right'] / n:6.1%} "
+        f"(the citing topic, the one named before the colon, or every citing topic listed), "
+        f"wrong with exit 0 {counts['wrong'] / n:6.1%}; anchor (names only): right "
+        f"{counts['old_right'] / n:6.1%}, wrong {counts['old_wrong'] / n:6.1%}"
+    )
+
+
+def index_table(index):
+    from fomo.kb.names import record_table
+
+    records = index.records_of_kind(("topic",))
+    return record_table((record.get("id") or "", record.get("meta") or {}) for _, record in records)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kb", default=str(bundled_kb()), help="knowledge base (default bundled)")
@@ -182,6 +230,7 @@ def main() -> int:
     print(f"map: {len(loaded.kb)} topics ({args.kb})")
     bench_search(loaded, args.misses)
     bench_where(loaded, args.misses)
+    bench_papers(loaded, args.misses)
     return 0
 
 

@@ -236,6 +236,26 @@ def test_where_json_says_how_the_answer_was_found(capsys, starter_kb) -> None:
     assert "closest match for" in out
 
 
+def test_where_finds_a_topic_by_its_papers_title(capsys, make_kb) -> None:
+    kb = str(
+        make_kb(
+            {
+                **NAMES_KB,
+                "map/eval/transformer.md": topic_file(
+                    "Transformer",
+                    "Attention only.",
+                    paper='{title: "Attention Is All You Need", year: 2017}',
+                ),
+            }
+        )
+    )
+    code, out, _ = run(capsys, "where", "attention is all you need", "--kb", kb, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["id"] == "transformer" and data["match"] == "paper"
+    code, out, _ = run(capsys, "where", "Attention Is All You Need", "--kb", kb)
+    assert code == 0 and "the topic of the paper" in out
+
+
 def test_where_lists_every_topic_an_ambiguous_name_belongs_to(capsys, names_kb: str) -> None:
     code, out, _ = run(capsys, "where", "Codex", "--kb", names_kb)
     assert code == 1 and "codex-2021" in out and "codex-cli" in out

@@ -66,3 +66,29 @@ def test_topic_names_and_the_name_table() -> None:
     assert table.title("rlhf") == "RLHF"
     assert table.without(frozenset({"dpo"})).exact("dpo") == []
     assert {tid for _, tid, _ in table.names()} == {"dpo", "rlhf"}
+
+
+def test_paper_titles_are_kept_apart_from_names() -> None:
+    """A topic's paper title finds the topic (`citing`) but is no name of it: two topics may
+    cite one paper, and no writer refuses a name because a paper has it."""
+    from fomo.kb.names import name_table, record_table
+    from fomo.model import Paper, Topic
+
+    attention = Paper("Attention Is All You Need", 2017)
+    transformer = Topic("transformer", "Transformer", "E.", paper=attention)
+    mha = Topic("multi-head-attention", "Multi-Head Attention", "E.", paper=attention)
+    dpo = Topic("dpo", "DPO", "E.", paper=Paper("Direct Preference Optimization", 2023))
+    table = name_table([transformer, mha, dpo])
+    assert table.citing(name_key("attention is all you need")) == [
+        "transformer",
+        "multi-head-attention",
+    ]
+    assert table.citing(name_key("Direct Preference Optimization")) == ["dpo"]
+    assert table.exact(name_key("attention is all you need")) == []
+    assert table.owner("Attention Is All You Need") is None
+    assert table.without(frozenset({"transformer"})).citing(
+        name_key("Attention Is All You Need")
+    ) == ["multi-head-attention"]
+    records = record_table([("t", {"title": "T", "paper": {"title": "Attention Is All You Need"}})])
+    assert records.citing(name_key("Attention is all you need.")) == ["t"]
+    assert record_table([("t", {"title": "T", "paper": "not a mapping"})]).citing("") == []

@@ -85,6 +85,41 @@ def test_a_name_that_extends_another_is_never_answered(term: str, contained: str
         assert refused.value.suggestions[0][0] == contained  # offered, first, but not answered
 
 
+def test_a_paper_title_finds_the_topic_that_cites_it() -> None:
+    from fomo.model import Paper
+
+    attention = Paper("Attention Is All You Need", 2017)
+    names = TableNames.of(
+        [
+            Topic(id="transformer", title="Transformer", essence="x", paper=attention),
+            Topic(id="dpo", title="DPO", essence="x", paper=Paper("Your LM Is a Reward Model")),
+        ]
+    )
+    match = resolve(names, "attention is all you need")
+    assert (match.topic_id, match.kind) == ("transformer", "paper")
+    assert resolve(names, "DPO").kind == "exact"  # a name still comes first
+    both = TableNames.of(
+        [Topic(id=t, title=t.upper(), essence="x", paper=attention) for t in ("a1", "b2")]
+    )
+    with pytest.raises(NoAnswer) as refused:
+        resolve(both, "Attention Is All You Need")
+    assert refused.value.why == "ambiguous"
+    assert {tid for tid, _ in refused.value.suggestions} == {"a1", "b2"}
+    qlora = Paper("QLoRA: Efficient Finetuning of Quantized LLMs", 2023)
+    shared = TableNames.of(
+        [
+            Topic(id=t, title=title, essence="x", paper=qlora)
+            for t, title in [("qlora", "QLoRA"), ("nf4", "NF4")]
+        ]
+    )
+    assert resolve(shared, "QLoRA: efficient finetuning of quantized LLMs").topic_id == "qlora"
+    plus = TableNames.of(
+        [Topic(id="lora-plus", title="LoRA+", essence="x", paper=Paper("LoRA+: Efficient LoRA"))]
+    )
+    assert resolve(plus, "LoRA+: Efficient LoRA").kind == "paper"  # a symbol, yet a paper
+    assert resolve(plus, "LoRA+").kind == "exact"
+
+
 def test_an_acronym_is_not_taken_for_a_word_one_letter_away() -> None:
     """LAION (a dataset) is one letter from Lion (an optimizer): offered, never answered."""
     with pytest.raises(NoAnswer) as refused:

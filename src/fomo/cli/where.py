@@ -17,7 +17,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description="Resolve a term to a topic and show its path, essence, family, relations, "
         "references and the sessions and articles that cover it.",
     )
-    parser.add_argument("term", nargs="+", help="the name to look up, e.g. dpo or 'D.P.O.'")
+    parser.add_argument(
+        "term", nargs="+", help="the name to look up (or a paper's title), e.g. dpo or 'D.P.O.'"
+    )
     parser.add_argument("--json", action="store_true", help="print the answer as JSON")
     parser.set_defaults(run=run)
 
@@ -118,6 +120,8 @@ def render(found: Any) -> str:
     if found.match.how in ("fuzzy", "partial"):
         label = "closest match" if found.match.how == "fuzzy" else "partial match"
         lines += paragraph(paint(f"({label} for {found.term!r}: {found.match.name})", "yellow"))
+    elif found.match.how == "paper":
+        lines += paragraph(paint(f"(the topic of the paper {found.term!r})", "yellow"))
     lines += wrap(" › ".join(t.title for t in found.path), 2, "", columns)
     lines.append("")
     lines += paragraph(topic.essence or "(no essence yet)", 2)

@@ -137,10 +137,23 @@ class NameTable:
     (`rows`), and every writer that must refuse a name another topic already answers to
     (`owner`)."""
 
-    def __init__(self, rows: Iterable[tuple[str, str, str]], titles: dict[str, str]) -> None:
-        """`rows` are (name as written, topic id, how); `titles` map ids to titles."""
+    def __init__(
+        self,
+        rows: Iterable[tuple[str, str, str]],
+        titles: dict[str, str],
+        papers: Iterable[tuple[str, str]] = (),
+    ) -> None:
+        """`rows` are (name as written, topic id, how); `titles` map ids to titles; `papers` are
+        (paper title, topic id): a reader who meets a paper finds its topic, but a paper title
+        is no name of the topic (two topics may cite one paper), so it is kept apart."""
         self._titles = titles
         self._rows = [(name, tid, how, name_key(name)) for name, tid, how in rows]
+        self._papers: dict[str, list[str]] = {}
+        for title, tid in papers:
+            cited = self._papers.setdefault(name_key(title), [])
+            if tid not in cited:
+                cited.append(tid)
+        self._papers.pop("", None)
         self._index()
 
     def _index(self) -> None:
@@ -157,6 +170,10 @@ class NameTable:
         return list(self._keys.get(key, []))
 
     ids_for_key = exact  # the compiled index's name for the same question
+
+    def citing(self, key: str) -> list[str]:
+        """The topics whose `paper` has this title key."""
+        return list(self._papers.get(key, []))
 
     def names(self) -> list[tuple[str, str, str]]:
         """Every (name as written, topic id, how) with a key."""
@@ -195,6 +212,11 @@ class NameTable:
             return self
         kept = NameTable((), {t: v for t, v in self._titles.items() if t not in exclude})
         kept._rows = [row for row in self._rows if row[1] not in exclude]
+        kept._papers = {
+            key: ids
+            for key, cited in self._papers.items()
+            if (ids := [t for t in cited if t not in exclude])
+        }
         kept._index()
         return kept
 
@@ -204,21 +226,28 @@ def name_table(topics: Iterable[Topic]) -> NameTable:
     the validator and the edit layer look names up in."""
     rows: list[tuple[str, str, str]] = []
     titles: dict[str, str] = {}
+    papers: list[tuple[str, str]] = []
     for topic in topics:
         titles[topic.id] = topic.title
         rows.extend((name, topic.id, how) for how, name in topic.names())
-    return NameTable(rows, titles)
+        if topic.paper is not None:
+            papers.append((topic.paper.title, topic.id))
+    return NameTable(rows, titles, papers)
 
 
 def record_table(records: Iterable[tuple[str, dict[str, Any]]]) -> NameTable:
     """The name table of raw topic records, (id, meta) each."""
     rows: list[tuple[str, str, str]] = []
     titles: dict[str, str] = {}
+    papers: list[tuple[str, str]] = []
     for topic_id, meta in records:
         title = meta.get("title")
         titles[topic_id] = title if isinstance(title, str) else topic_id
         rows.extend((name, topic_id, how) for how, name in record_names(topic_id, meta))
-    return NameTable(rows, titles)
+        paper = meta.get("paper")
+        if isinstance(paper, dict) and isinstance(paper.get("title"), str):
+            papers.append((paper["title"], topic_id))
+    return NameTable(rows, titles, papers)
 
 
 # ---- the id maker -------------------------------------------------------------------------------

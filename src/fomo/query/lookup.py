@@ -5,11 +5,14 @@ Tiers, each tried only when the one before found nothing:
 1. exact: the term's name key (`fomo.kb.names.name_key`: case, punctuation, hyphens, British
    spelling and plurals do not matter) is a topic's id, title or alias; "Name (Expansion)"
    counts when its parts name the same one topic;
-2. partial: the term's words are a run of whole words of exactly one topic's title or alias
+2. a paper's title: the topic whose `paper` it is ("Attention Is All You Need" -> Transformer);
+   when several cite it, the one named before the title's colon ("QLoRA: Efficient ..."), else
+   every one is listed;
+3. partial: the term's words are a run of whole words of exactly one topic's title or alias
    ("Chinchilla" -> Chinchilla Scaling Laws, "R1-Zero" -> DeepSeek-R1 by its alias
    DeepSeek-R1-Zero), the last word possibly cut short; when several topics carry the words
    ("Codex") every one is listed and none is chosen;
-3. fuzzy (rapidfuzz over the keys): taken only for a misspelling that is a clear winner with
+4. fuzzy (rapidfuzz over the keys): taken only for a misspelling that is a clear winner with
    as many words as the name, never for a name that extends or shortens another or changes its
    version (OLMoE is not OLMo, C-Eval is not "Eval", GSM-Hard is not GShard), nor for an
    acronym written in capitals against a name that is not one (LAION is not Lion): then the
@@ -45,13 +48,13 @@ _PARENTHESES = re.compile(r"\s*([^()]+?)\s*\(([^()]+)\)\s*")
 @dataclass
 class Match:
     topic_id: str
-    how: str  # "id", "title", "alias", "partial" or "fuzzy"
+    how: str  # "id", "title", "alias", "paper", "partial" or "fuzzy"
     score: float = 100.0
     name: str = ""  # the name that matched, as the map writes it
 
     @property
     def kind(self) -> str:
-        """How the answer was found, for --json: exact, alias, partial or fuzzy."""
+        """How the answer was found, for --json: exact, alias, paper, partial or fuzzy."""
         return {"id": "exact", "title": "exact"}.get(self.how, self.how)
 
 
@@ -87,9 +90,12 @@ class Name:
 
 
 class NameSource(Protocol):
-    """What lookup needs: exact keys, every name (prepared once), and a title per id."""
+    """What lookup needs: exact keys, the topics citing a paper title, every name (prepared
+    once), and a title per id."""
 
     def exact(self, key: str) -> list[tuple[str, str]]: ...
+
+    def citing(self, key: str) -> list[str]: ...
 
     def names(self) -> Names: ...
 
@@ -146,6 +152,9 @@ class TableNames:
 
     def exact(self, key: str) -> list[tuple[str, str]]:
         return self.table.exact(key)
+
+    def citing(self, key: str) -> list[str]:
+        return self.table.citing(key)
 
     def names(self) -> Names:
         if self._names is None:
@@ -299,8 +308,8 @@ def resolve(where: object, term: str) -> Match:
             hint="give a name, e.g. fomo where dpo",
         )
     source = source_of(where)
-    if _SYMBOL.search(term):  # "LoRA+", "QuIP#": the key drops the symbol that makes the name
-        return _with_symbol(source, term)
+    if _SYMBOL.search(term) and not source.citing(key):  # "LoRA+", "QuIP#": the key drops the
+        return _with_symbol(source, term)  # symbol that makes the name (unless a paper's title)
     exact = source.exact(key)
     if len(exact) == 1:
         return Match(exact[0][0], exact[0][1], name=term)
@@ -311,6 +320,14 @@ def resolve(where: object, term: str) -> Match:
         found_ids = {found for part in both.groups() for found, _ in source.exact(name_key(part))}
         if len(found_ids) == 1:
             return Match(found_ids.pop(), "alias", name=term)
+    cited = source.citing(key)
+    if len(cited) > 1 and ":" in term:  # "QLoRA: Efficient ..." is QLoRA's, not NF4's
+        named = {tid for tid, _ in source.exact(name_key(term.split(":", 1)[0]))}
+        cited = [tid for tid in cited if tid in named] or cited
+    if len(cited) == 1:
+        return Match(cited[0], "paper", name=term)
+    if cited:
+        raise NoAnswer(term, [(tid, source.title(tid)) for tid in cited], "ambiguous")
     found = partial(source, term)
     if len(found) == 1:
         tid, name = found[0]
