@@ -29,7 +29,7 @@ from fomo.errors import FomoError
 from fomo.kb.load import load
 from fomo.kb.location import bundled_kb
 from fomo.kb.names import name_key
-from fomo.query.lookup import NoAnswer, TableNames, resolve
+from fomo.query.lookup import IndexNames, NoAnswer, TableNames, resolve
 from fomo.query.search import search
 
 HERE = Path(__file__).resolve().parent
@@ -179,7 +179,7 @@ def bench_where(loaded, misses: bool) -> None:
 
 def bench_papers(loaded, misses: bool) -> None:
     kb, index = loaded.kb, loaded.index
-    names_only = TableNames(index_table(index))
+    names_only = TableNames(IndexNames(index).table)
     names_only.citing = lambda key: []  # type: ignore[method-assign]
     papers: dict[str, tuple[str, set[str]]] = {}
     for topic in kb.topics.values():
@@ -212,13 +212,6 @@ def bench_papers(loaded, misses: bool) -> None:
         f"wrong with exit 0 {counts['wrong'] / n:6.1%}; anchor (names only): right "
         f"{counts['old_right'] / n:6.1%}, wrong {counts['old_wrong'] / n:6.1%}"
     )
-
-
-def index_table(index):
-    from fomo.kb.names import record_table
-
-    records = index.records_of_kind(("topic",))
-    return record_table((record.get("id") or "", record.get("meta") or {}) for _, record in records)
 
 
 def main() -> int:
