@@ -128,7 +128,8 @@ def test_the_semantic_family_features_leave_out_excluded_children(
     make_kb: Callable[..., Path],
 ) -> None:
     """Both encoders' family cosines are those of the query with the summed vectors of the
-    candidate and its children still in the map; the sentence one also enters squared."""
+    candidate and its children still in the map; the sentence one also enters squared; the
+    candidate's depth enters one-hot."""
     np = pytest.importorskip("numpy")
     from fomo.query.place import SEMANTIC_FEATURES, PlacementModel
     from tests.query.test_place import FakeEncoder
@@ -152,6 +153,7 @@ def test_the_semantic_family_features_leave_out_excluded_children(
     assert row["semantic_family"] == pytest.approx(cosine(semantic.matrix, query.sentence))
     assert row["semantic_family_sq"] == pytest.approx(row["semantic_family"] ** 2)
     assert row["word_family"] == pytest.approx(cosine(semantic.words, query.words))
+    assert (row["depth_1"], row["depth_2"], row["depth_3"]) == (1.0, 0.0, 0.0)  # a top branch
     _, with_eagle = semantic.features(query, sims, ordered, set())
     column = SEMANTIC_FEATURES.index("word_family")
     assert with_eagle[decoding][column] != pytest.approx(row["word_family"])

@@ -40,23 +40,29 @@ SEMANTIC_FEATURES = (
     "semantic_vote",  # summed embedding cosine of the 10 nearest topics that are its children
     "children_log",  # log(1 + number of children)
     "leaf",  # 1 when it has no children (it would have to become a folder)
+    "depth_1",  # 1 for a top-level branch, ...
+    "depth_2",  # ... one level below, ...
+    "depth_3",  # ... two levels below (leaves attach unevenly across depths)
 )
-SEMANTIC_WEIGHTS = (  # fitted on the bundled map of 1,864 topics, 1,615 leaves
-    -6.1987,  # lexical
-    -0.3958,  # lexical_rank
-    0.5371,  # lexical_logit
-    8.5413,  # lexical_own
-    1.3744,  # lexical_child
-    0.0785,  # lexical_vote
-    -0.1268,  # semantic_own
-    3.4739,  # semantic_child
-    -1.0764,  # semantic_children
-    15.0027,  # semantic_family
-    -5.5800,  # semantic_family_sq
-    2.8849,  # word_family
-    -0.1815,  # semantic_vote
-    0.1199,  # children_log
-    -4.2489,  # leaf
+SEMANTIC_WEIGHTS = (  # fitted on the bundled map of 1,935 topics, 1,677 leaves
+    -4.7334,  # lexical
+    -0.4353,  # lexical_rank
+    0.4443,  # lexical_logit
+    7.9056,  # lexical_own
+    1.3471,  # lexical_child
+    0.0478,  # lexical_vote
+    -0.1293,  # semantic_own
+    3.4667,  # semantic_child
+    -1.4743,  # semantic_children
+    14.8630,  # semantic_family
+    -5.3221,  # semantic_family_sq
+    3.0945,  # word_family
+    -0.1358,  # semantic_vote
+    0.1417,  # children_log
+    -3.6684,  # leaf
+    0.1572,  # depth_1
+    0.5813,  # depth_2
+    0.3741,  # depth_3
 )
 SEMANTIC_NEAREST = 30  # the nearest topics by embedding whose parents become candidates
 VOTERS = 10
@@ -187,6 +193,7 @@ class SemanticScorer:
                     semantic_vote[c],
                     math.log1p(len(kids)),
                     0.0 if kids else 1.0,
+                    *(float(model.depth[c] == level) for level in (1, 2, 3)),
                 ]
             )
         return candidates, np.asarray(rows, dtype=np.float64).reshape(-1, len(SEMANTIC_FEATURES))
