@@ -26,6 +26,26 @@ def test_known_alias(kb: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert "method: lexical" in out
 
 
+def test_a_cited_papers_title_is_known_as_its_topic(
+    make_kb: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import topic_file
+
+    cited = {
+        **PLACE_KB,
+        "map/training/fine-tuning/lora.md": topic_file(
+            "Low-Rank Adaptation",
+            "Trains small low-rank matrices added to frozen weight matrices instead of all weights.",
+            aliases="[LoRA]",
+            paper='{title: "LoRA: Low-Rank Adaptation of Large Language Models", year: 2021}',
+        ),
+    }
+    title = "LoRA: Low-Rank Adaptation of Large Language Models"
+    assert main(["place", "--kb", str(make_kb(cited)), "--method", "lexical", title]) == 0
+    out = capsys.readouterr().out
+    assert "already known as Low-Rank Adaptation (lora)" in out and "by paper" in out
+
+
 def test_new_concept_json(kb: str, capsys: pytest.CaptureFixture[str]) -> None:
     text = "DoRA: weight-decomposed low-rank adaptation of frozen weights"
     assert main(["place", "--kb", kb, "--method", "lexical", "--json", "--top", "2", text]) == 0
