@@ -91,4 +91,5 @@ def test_paper_titles_are_kept_apart_from_names() -> None:
     ) == ["multi-head-attention"]
     records = record_table([("t", {"title": "T", "paper": {"title": "Attention Is All You Need"}})])
     assert records.citing(name_key("Attention is all you need.")) == ["t"]
-    assert record_table([("t", {"title": "T", "paper": "not a mapping"})]).citing("") == []
+    odd = record_table([("t", {"title": "T", "paper": "A paper title as plain text"})])
+    assert odd.citing(name_key("A paper title as plain text")) == []  # not a {title: ...}

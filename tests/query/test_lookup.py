@@ -93,11 +93,13 @@ def test_a_paper_title_finds_the_topic_that_cites_it() -> None:
         [
             Topic(id="transformer", title="Transformer", essence="x", paper=attention),
             Topic(id="dpo", title="DPO", essence="x", paper=Paper("Your LM Is a Reward Model")),
+            Topic(id="survey", title="A Survey", essence="x", paper=Paper("DPO")),
         ]
     )
     match = resolve(names, "attention is all you need")
     assert (match.topic_id, match.kind) == ("transformer", "paper")
-    assert resolve(names, "DPO").kind == "exact"  # a name still comes first
+    found = resolve(names, "DPO")  # a name comes before a paper that has it as its title
+    assert (found.topic_id, found.kind) == ("dpo", "exact")
     both = TableNames.of(
         [Topic(id=t, title=t.upper(), essence="x", paper=attention) for t in ("a1", "b2")]
     )
