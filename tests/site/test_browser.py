@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import topic_file
-from tests.site.conftest import SITE_KB, need_axe, need_chromium, need_mermaid, write_kb
+from tests.site.conftest import SITE_KB, XSS, need_axe, need_chromium, need_mermaid, write_kb
 
 
 @pytest.fixture(scope="session")
@@ -230,21 +230,55 @@ def test_pagefind_ranks_the_named_topic_first_with_its_title(
     assert first.inner_text().strip() == title
 
 
-def test_pagefind_excerpt_lists_aliases_as_written(watched: Watched, site_url: str) -> None:
-    """The aliases are weighted one by one for Pagefind; their commas must still sit after
-    each name in the result's excerpt ("tokenisation, tokenizer"), not float between spaces,
-    and the review date stays out of it."""
-    page = watched.page
-    page.goto(site_url + "search.html?q=tokenizer")
+def first_result(w: Watched, site_url: str, query: str) -> Any:
+    """The first search result once its fragment has arrived (Pagefind's UI shows dots in a
+    result's place until then)."""
+    w.page.goto(site_url + f"search.html?q={query}")
     selector = ".pagefind-ui__result .pagefind-ui__result-excerpt"
-    page.wait_for_function(  # a result shows dots until its fragment arrives
+    w.page.wait_for_function(
         f"() => /[a-z]/i.test(document.querySelector({selector!r})?.textContent ?? '')",
         timeout=15000,
     )
-    text = " ".join(page.locator(selector).first.inner_text().split())
-    assert "tokenisation, tokenizer" in text
-    assert " ," not in text
-    assert "Reviewed" not in text  # when the map was checked is not what a reader searches
+    return w.page.locator(".pagefind-ui__result").first
+
+
+def test_a_topic_matched_by_name_reads_as_the_topic(watched: Watched, site_url: str) -> None:
+    """A match on a topic's alias shows its essence (not a window repeating its title and
+    aliases), then where it sits and its other names, commas after each name; the review date
+    stays out of it."""
+    result = first_result(watched, site_url, "tokenizer")
+    assert result.locator(".pagefind-ui__result-link").inner_text().strip() == "Tokenization"
+    assert result.locator(".pagefind-ui__result-excerpt").inner_text().strip() == (
+        "Splitting text into tokens."
+    )
+    tags = [
+        " ".join(t.split()) for t in result.locator(".pagefind-ui__result-tag").all_inner_texts()
+    ]
+    assert tags == ["In: Building Blocks", "Also known as: tokenisation, tokenizer"]
+    assert "Reviewed" not in result.inner_text()
+
+
+def test_a_topic_result_marks_the_searched_word_and_escapes_the_essence(
+    watched: Watched, site_url: str
+) -> None:
+    """The essence shown in place of Pagefind's excerpt is the author's text, so it is escaped
+    (no markup from it runs: the watched page fails on a dialog) and the searched word is
+    marked as Pagefind marks its own excerpts."""
+    result = first_result(watched, site_url, "inside")
+    excerpt = result.locator(".pagefind-ui__result-excerpt")
+    assert excerpt.inner_text().strip() == f"Essence with {XSS} and </script><!-- inside"
+    assert excerpt.locator("mark").all_inner_texts() == ["inside"]
+    assert excerpt.locator("img").count() == 0
+
+
+def test_other_results_keep_pagefinds_excerpt(watched: Watched, site_url: str) -> None:
+    """An article is not a topic: its result is Pagefind's own, the words in context."""
+    result = first_result(watched, site_url, "derivation")
+    link = result.locator(".pagefind-ui__result-link").first
+    assert link.evaluate("a => a.href").endswith("/articles/01-training/dpo-article.html")
+    excerpt = result.locator(".pagefind-ui__result-excerpt").first
+    assert [m.lower() for m in excerpt.locator("mark").all_inner_texts()] == ["derivation"]
+    assert result.locator(".pagefind-ui__result-tag").count() == 0
 
 
 @pytest.mark.parametrize(

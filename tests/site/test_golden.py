@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tests.site.conftest import SITE_KB, write_kb
 
-GOLDEN = "737f7fa52f85d4a12eb46e7f4ce3a9544e369fb79353149f3b073cd088fcc21d"
+GOLDEN = "16178076d3b89c38b8aa7b72f7f79e8860c55733d4aefd59263ee278a0068450"
 
 
 def site_hash(work: Path) -> str:
