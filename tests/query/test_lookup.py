@@ -42,6 +42,8 @@ NAMES = TableNames.of(
         topic("dpo", "Direct Preference Optimization", "DPO"),
         topic("gshard", "GShard"),
         topic("lion", "Lion", "Lion optimizer"),
+        topic("qwen3-5", "Qwen3.5", "Qwen 3.5"),
+        topic("qwen4-max", "Qwen4-Max"),
     ]
 )
 
@@ -58,6 +60,8 @@ NAMES = TableNames.of(
         ("R1-Zero", "deepseek-r1", "partial"),
         ("MATH", "math-dataset", "partial"),  # written as the name is: MATH Dataset, not Math ...
         ("Chinchilla Scal", "chinchilla-scaling-laws", "partial"),  # the last word cut short
+        ("Qwen 4", "qwen4-max", "partial"),  # a version written apart from the name
+        ("qwen 3.5", "qwen3-5", "exact"),
         ("direct preferance optimisaton", "dpo", "fuzzy"),
     ],
 )
@@ -75,6 +79,8 @@ def test_each_tier_answers_with_its_kind(term: str, expected: str, kind: str) ->
         ("DeepSeekMoE", "deepseek"),
         ("C-Eval", None),
         ("GSM-Hard", None),  # close letters, but two words against one: not a typo of GShard
+        ("Qwen 3", None),  # Qwen3.5 is another version, written apart or not
+        ("Qwen3", None),
     ],
 )
 def test_a_name_that_extends_another_is_never_answered(term: str, contained: str | None) -> None:

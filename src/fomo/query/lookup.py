@@ -10,8 +10,9 @@ Tiers, each tried only when the one before found nothing:
    every one is listed;
 3. partial: the term's words are a run of whole words of exactly one topic's title or alias
    ("Chinchilla" -> Chinchilla Scaling Laws, "R1-Zero" -> DeepSeek-R1 by its alias
-   DeepSeek-R1-Zero), the last word possibly cut short; when several topics carry the words
-   ("Codex") every one is listed and none is chosen;
+   DeepSeek-R1-Zero), the last word possibly cut short, a version number possibly written
+   apart ("Qwen 4" -> Qwen4-Max); when several topics carry the words ("Codex") every one is
+   listed and none is chosen;
 4. fuzzy (rapidfuzz over the keys): taken only for a misspelling that is a clear winner with
    as many words as the name, never for a name that extends or shortens another or changes its
    version (OLMoE is not OLMo, C-Eval is not "Eval", GSM-Hard is not GShard), nor for an
@@ -222,10 +223,13 @@ def variant(a: str, b: str) -> bool:
 
 
 def _run_at(query: list[str], name: list[str], cut: bool) -> bool:
-    """Whether `query` is a run of whole words of `name` (with `cut`, the last may be a start)."""
+    """Whether `query` is a run of whole words of `name` (with `cut`, the last may be a start),
+    not followed by a number that continues its version ("Qwen3" is not "Qwen3.5")."""
     n = len(query)
     for i in range(len(name) - n + 1):
         if name[i : i + n - 1] != query[:-1]:
+            continue
+        if query[-1][-1].isdigit() and i + n < len(name) and name[i + n].isdigit():
             continue
         last = name[i + n - 1]
         if last == query[-1] or (cut and len(query[-1]) >= 3 and last.startswith(query[-1])):
@@ -233,12 +237,31 @@ def _run_at(query: list[str], name: list[str], cut: bool) -> bool:
     return False
 
 
+def with_versions_joined(query: list[str]) -> list[str]:
+    """The words with a version number joined to the word before it ("qwen 4" -> "qwen4"),
+    as most model names write it (Qwen4-Max, Llama3)."""
+    joined: list[str] = []
+    for word in query:
+        if joined and word.isdigit() and not joined[-1].isdigit():
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
+
+
 def partial(source: NameSource, term: str) -> list[tuple[str, str]]:
     """Topics (id, the name) whose title or alias holds the term's words as whole words, else
-    as the start of words; when several, those written in the term's own case win ("MATH")."""
+    as the start of words, else with a version number joined to the word before it ("Qwen 4"
+    -> Qwen4-Max); when several, those written in the term's own case win ("MATH")."""
     query = words(term)
     if not query:
         return []
+    found = _partial(source, term, query)
+    joined = with_versions_joined(query)
+    return found or (_partial(source, term, joined) if joined != query else [])
+
+
+def _partial(source: NameSource, term: str, query: list[str]) -> list[tuple[str, str]]:
     raw = " ".join(_WORD.findall(term))
     names = source.names()
     for cut in (False, True):
