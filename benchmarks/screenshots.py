@@ -5,6 +5,7 @@ for it). It builds the bundled knowledge base (or --kb) into a temporary folder,
 our own server and photographs each page in Debian's Chromium.
 
 Run: .venv/bin/python benchmarks/screenshots.py [--kb PATH] [--out DIR] [--only home,topic]
+[--topic ID] [--full]
 Writes DIR/<kind>-<width>x<height>-<theme>.png (default DIR: /tmp/fomo-screenshots).
 """
 
@@ -24,8 +25,9 @@ SIZES = ((1400, 900), (390, 844))
 THEMES = ("light", "dark")
 
 
-def page_kinds(site: Path) -> dict[str, str]:
-    """One page of each kind that exists in the built site: kind -> relative URL."""
+def page_kinds(site: Path, topic_id: str = "dpo") -> dict[str, str]:
+    """One page of each kind that exists in the built site: kind -> relative URL (the topic
+    page of `topic_id` when the site has it)."""
     kinds = {
         "home": "index.html",
         "topics": "topics/index.html",
@@ -37,7 +39,7 @@ def page_kinds(site: Path) -> dict[str, str]:
         "search": "search.html?q=preference",
         "404": "404.html",
     }
-    topic = "topics/dpo.html" if (site / "topics/dpo.html").exists() else None
+    topic = f"topics/{topic_id}.html" if (site / f"topics/{topic_id}.html").exists() else None
     topics = sorted(p for p in (site / "topics").glob("*.html") if p.name != "index.html")
     kinds["topic"] = topic or topics[0].relative_to(site).as_posix()
     sessions = sorted(p for p in (site / "sessions").glob("*.html") if p.name != "index.html")
@@ -89,6 +91,7 @@ def main() -> None:
     parser.add_argument("--out", default="/tmp/fomo-screenshots")
     parser.add_argument("--only", default="", help="comma-separated page kinds")
     parser.add_argument("--full", action="store_true", help="whole page, not just the viewport")
+    parser.add_argument("--topic", default="dpo", help="the topic page to photograph (its id)")
     args = parser.parse_args()
 
     from playwright.sync_api import sync_playwright
@@ -104,7 +107,7 @@ def main() -> None:
         server = _Server(("127.0.0.1", 0), make_handler(site, Generation(), live=False))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}/"
-        kinds = page_kinds(site)
+        kinds = page_kinds(site, args.topic)
         wanted = [k for k in args.only.split(",") if k] or list(kinds)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
