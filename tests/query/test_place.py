@@ -274,7 +274,10 @@ def test_semantic_method_with_the_bundled_model(model: PlacementModel) -> None:
         method="semantic",
     )
     assert placed.method == "semantic"
-    assert placed.candidates[0].id == "inference"
+    # Medusa-style draft heads are a kind of speculative decoding (the bundled map files Medusa
+    # there): that leaf first, its parent close behind.
+    assert placed.candidates[0].id == "speculative-decoding"
+    assert "inference" in [c.id for c in placed.candidates[:3]]
 
 
 @pytest.mark.parametrize(

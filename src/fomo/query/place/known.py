@@ -34,8 +34,9 @@ from fomo.query.place.tokenise import _RAW_TOKEN, name_prefix, tokens
 # The threshold is the lowest that keeps the false "already known" rate on the leave-one-out
 # queries (which the fit does not see) at most 9.5%, by 5-fold cross-validation with the
 # evidence gates below applied, every other topic's body read without the left-out topic's
-# mentions. Refit on the 1,864-topic map: CV false "already known" 9.5%, rough paraphrases
-# recalled 86.2% (benchmarks/RESULTS.md, "Placement, sixth session").
+# mentions. Refit on the 2,000-topic map, whose bodies now often compare a topic with its
+# siblings: CV false "already known" 9.5%, rough paraphrases recalled 76.6% (lexical) and
+# 83.9% (semantic) (benchmarks/RESULTS.md, "Eighth session").
 NAME_MAX_WORDS = 8  # text this short is also looked up as a name
 NAME_VARIANT_WORDS = 4  # a title this short is a name, compared with the paraphrased topic's
 
@@ -49,18 +50,18 @@ KNOWN_FEATURES = (
     "category",  # 1 when the nearest topic has children
     "word_coverage",  # share of the query's idf (each term once) the topic's text has
 )
-KNOWN_WEIGHTS = (  # fitted on the map of 1,864 topics (`--fit-known --method lexical`)
-    1.8449,  # similarity
-    7.9493,  # margin
-    4.6220,  # family_margin
-    -1.7872,  # own_coverage (word_coverage carries the coverage; the two are collinear)
-    -5.9825,  # family_coverage
-    -1.4954,  # distinctive
-    -0.2442,  # category
-    15.4767,  # word_coverage
+KNOWN_WEIGHTS = (  # fitted on the map of 2,000 topics (`--fit-known --method lexical`)
+    3.4811,  # similarity
+    9.9274,  # margin
+    5.4936,  # family_margin
+    -5.4265,  # own_coverage (word_coverage carries the coverage; the two are collinear)
+    -5.2911,  # family_coverage
+    -1.6451,  # distinctive
+    -0.6554,  # category
+    17.4385,  # word_coverage
 )
-KNOWN_BIAS = -7.8694
-KNOWN_THRESHOLD = 0.324
+KNOWN_BIAS = -7.7284
+KNOWN_THRESHOLD = 0.575
 
 # The semantic method decides the same way with the embeddings as evidence too: its nearest topic
 # is the one with the best mean of the lexical and the embedding cosine (the two count alike;
@@ -74,20 +75,20 @@ SEMANTIC_KNOWN_FEATURES = (
     "embedding",  # embedding cosine (both encoders' mean) of the query with the nearest topic
     "embedding_margin",  # ... minus the best embedding cosine with any other topic
 )
-SEMANTIC_KNOWN_WEIGHTS = (  # fitted on the map of 1,864 topics (`--fit-known --method semantic`)
-    -0.3506,  # similarity
-    17.1169,  # margin
-    4.4828,  # family_margin
-    -0.5475,  # own_coverage
-    -6.3581,  # family_coverage
-    -1.5897,  # distinctive
-    -0.2089,  # category
-    13.6515,  # word_coverage
-    -2.4056,  # embedding
-    2.4928,  # embedding_margin
+SEMANTIC_KNOWN_WEIGHTS = (  # fitted on the map of 2,000 topics (`--fit-known --method semantic`)
+    4.6517,  # similarity
+    17.5951,  # margin
+    5.2797,  # family_margin
+    -4.2147,  # own_coverage
+    -5.3775,  # family_coverage
+    -1.2175,  # distinctive
+    -0.2778,  # category
+    14.4899,  # word_coverage
+    -7.0038,  # embedding
+    8.0322,  # embedding_margin
 )
-SEMANTIC_KNOWN_BIAS = -5.9808
-SEMANTIC_KNOWN_THRESHOLD = 0.342
+SEMANTIC_KNOWN_BIAS = -4.6629
+SEMANTIC_KNOWN_THRESHOLD = 0.540
 MIN_SHARED = 2  # content words a paraphrase must share with its topic
 MIN_KNOWN_SHARE = 0.6  # share of the text's weight on words the map knows, for a paraphrase
 

@@ -44,25 +44,25 @@ SEMANTIC_FEATURES = (
     "depth_2",  # ... one level below, ...
     "depth_3",  # ... two levels below (leaves attach unevenly across depths)
 )
-SEMANTIC_WEIGHTS = (  # fitted on the bundled map of 1,935 topics, 1,677 leaves
-    -4.7334,  # lexical
-    -0.4353,  # lexical_rank
-    0.4443,  # lexical_logit
-    7.9056,  # lexical_own
-    1.3471,  # lexical_child
-    0.0478,  # lexical_vote
-    -0.1293,  # semantic_own
-    3.4667,  # semantic_child
-    -1.4743,  # semantic_children
-    14.8630,  # semantic_family
-    -5.3221,  # semantic_family_sq
-    3.0945,  # word_family
-    -0.1358,  # semantic_vote
-    0.1417,  # children_log
-    -3.6684,  # leaf
-    0.1572,  # depth_1
-    0.5813,  # depth_2
-    0.3741,  # depth_3
+SEMANTIC_WEIGHTS = (  # fitted on the bundled map of 2,000 topics, 1,742 leaves
+    -6.3220,  # lexical
+    -0.4695,  # lexical_rank
+    0.4556,  # lexical_logit
+    12.2783,  # lexical_own
+    1.5850,  # lexical_child
+    -0.0058,  # lexical_vote
+    -0.1829,  # semantic_own
+    3.0143,  # semantic_child
+    -0.9162,  # semantic_children
+    13.5278,  # semantic_family
+    -4.0408,  # semantic_family_sq
+    2.6066,  # word_family
+    -0.1193,  # semantic_vote
+    0.2352,  # children_log
+    -5.1147,  # leaf
+    0.2683,  # depth_1
+    0.6499,  # depth_2
+    0.3579,  # depth_3
 )
 SEMANTIC_NEAREST = 30  # the nearest topics by embedding whose parents become candidates
 VOTERS = 10
