@@ -376,11 +376,12 @@ def test_a_paraphrase_is_known_only_while_its_topic_is_there(model: PlacementMod
 
 def test_known_probability_rises_with_coverage_and_margin(model: PlacementModel) -> None:
     """More coverage of the query by the topic (both measures together: they are collinear, so
-    the fit may give one of them a negative weight alone) or a wider lead means more likely."""
+    the fit may give one of them a negative weight alone) or a wider lead means more likely. A
+    nearer topic raises its cosine and its leads over the next topic and the family alike."""
     _, base = _features(model, LORA_WORDS, gone="lora")
     named = dict(zip(KNOWN_FEATURES, base, strict=True))
     for raised in (
-        {"similarity"},
+        {"similarity", "margin", "family_margin"},
         {"margin"},
         {"word_coverage"},
         {"own_coverage", "word_coverage"},
@@ -433,3 +434,25 @@ def test_a_new_version_or_extension_of_a_name_is_not_a_paraphrase() -> None:
     assert names_a_variant("Tiny Kimi K2", names, "kimi-k2")
     assert not names_a_variant("Kimi K2", names, "kimi-k2")  # the name itself
     assert not names_a_variant("a long description of a mixture of experts model", names, "kimi-k2")
+
+
+def test_already_known_reads_a_topics_identity_not_its_body(
+    make_kb: Callable[..., Path],
+) -> None:
+    """A body that contrasts a topic with a neighbour describes the neighbour: its words count
+    for the topic's place in the map, never as evidence that a text *is* that topic."""
+    files = {
+        **PLACE_KB,
+        "map/inference/kv-cache.md": PLACE_KB["map/inference/kv-cache.md"]
+        + "Unlike paged attention, which allocates memory blocks on demand, it is one buffer.\n",
+    }
+    model = PlacementModel(load(make_kb(files), strict=False).kb)
+    kv = model.position["kv-cache"]
+    assert {"kv", "cach"} <= model.identity_terms(kv)
+    assert "block" in model.vectors[kv] and "block" not in model.identity_terms(kv)
+    vector = model.query_vector("allocates memory blocks on demand")
+    sims = model.similarities(vector, set())
+    found = model.known_features(vector, sims, set())
+    assert found is not None and found[0] == kv  # nearest by its body
+    named = dict(zip(KNOWN_FEATURES, found[1], strict=True))
+    assert named["own_coverage"] == named["word_coverage"] == 0.0  # but nothing of its identity

@@ -34,9 +34,10 @@ from fomo.query.place.tokenise import _RAW_TOKEN, name_prefix, tokens
 # The threshold is the lowest that keeps the false "already known" rate on the leave-one-out
 # queries (which the fit does not see) at most 9.5%, by 5-fold cross-validation with the
 # evidence gates below applied, every other topic's body read without the left-out topic's
-# mentions. Refit on the 2,000-topic map, whose bodies now often compare a topic with its
-# siblings: CV false "already known" 9.5%, rough paraphrases recalled 76.6% (lexical) and
-# 83.9% (semantic) (benchmarks/RESULTS.md, "Eighth session").
+# mentions. The coverage features read each topic's identity terms (title, aliases, essence,
+# paper, tags: no body, which also describes the neighbours). Refit on the 2,000-topic map: CV
+# false "already known" 9.5%, rough paraphrases recalled 85.7% (lexical) and 90.9% (semantic)
+# (benchmarks/RESULTS.md, "Eighth session").
 NAME_MAX_WORDS = 8  # text this short is also looked up as a name
 NAME_VARIANT_WORDS = 4  # a title this short is a name, compared with the paraphrased topic's
 
@@ -51,17 +52,17 @@ KNOWN_FEATURES = (
     "word_coverage",  # share of the query's idf (each term once) the topic's text has
 )
 KNOWN_WEIGHTS = (  # fitted on the map of 2,000 topics (`--fit-known --method lexical`)
-    3.4811,  # similarity
-    9.9274,  # margin
-    5.4936,  # family_margin
-    -5.4265,  # own_coverage (word_coverage carries the coverage; the two are collinear)
-    -5.2911,  # family_coverage
-    -1.6451,  # distinctive
-    -0.6554,  # category
-    17.4385,  # word_coverage
+    -7.9106,  # similarity
+    11.3852,  # margin
+    6.1642,  # family_margin
+    -1.6569,  # own_coverage (word_coverage carries the coverage; the two are collinear)
+    -8.7136,  # family_coverage
+    -2.0990,  # distinctive
+    -0.1123,  # category
+    23.5453,  # word_coverage
 )
-KNOWN_BIAS = -7.7284
-KNOWN_THRESHOLD = 0.575
+KNOWN_BIAS = -8.5328
+KNOWN_THRESHOLD = 0.117
 
 # The semantic method decides the same way with the embeddings as evidence too: its nearest topic
 # is the one with the best mean of the lexical and the embedding cosine (the two count alike;
@@ -76,20 +77,20 @@ SEMANTIC_KNOWN_FEATURES = (
     "embedding_margin",  # ... minus the best embedding cosine with any other topic
 )
 SEMANTIC_KNOWN_WEIGHTS = (  # fitted on the map of 2,000 topics (`--fit-known --method semantic`)
-    4.6517,  # similarity
-    17.5951,  # margin
-    5.2797,  # family_margin
-    -4.2147,  # own_coverage
-    -5.3775,  # family_coverage
-    -1.2175,  # distinctive
-    -0.2778,  # category
-    14.4899,  # word_coverage
-    -7.0038,  # embedding
-    8.0322,  # embedding_margin
+    -8.1473,  # similarity
+    17.9427,  # margin
+    3.9871,  # family_margin
+    -1.0729,  # own_coverage
+    -7.9801,  # family_coverage
+    -1.8988,  # distinctive
+    0.0978,  # category
+    19.9035,  # word_coverage
+    -3.8578,  # embedding
+    8.7599,  # embedding_margin
 )
-SEMANTIC_KNOWN_BIAS = -4.6629
-SEMANTIC_KNOWN_THRESHOLD = 0.540
-MIN_SHARED = 2  # content words a paraphrase must share with its topic
+SEMANTIC_KNOWN_BIAS = -4.4014
+SEMANTIC_KNOWN_THRESHOLD = 0.148
+MIN_SHARED = 2  # content words a paraphrase must share with its topic's identity terms
 MIN_KNOWN_SHARE = 0.6  # share of the text's weight on words the map knows, for a paraphrase
 
 # Below this best-parent score, a text is unrelated unless it speaks of LLMs: a short title can
@@ -136,8 +137,9 @@ def known_share(model: LexicalModel, title: str, body: str = "") -> float:
 
 
 def shared_words(model: LexicalModel, vector: dict[str, float], topic: int) -> int:
-    doc = model.vectors[topic]
-    return sum(1 for t in vector if t in doc)
+    """Content words the text shares with what the topic is (its identity terms)."""
+    identity = model.identity_terms(topic)
+    return sum(1 for t in vector if t in identity)
 
 
 def blend(sims: dict[int, float], embedding: dict[int, float]) -> dict[int, float]:
@@ -151,16 +153,15 @@ def known_features(
     vector: dict[str, float],
     sims: dict[int, float],
     exclude: set[int],
-    best_vector: dict[str, float] | None = None,
     embedding: dict[int, float] | None = None,
 ) -> tuple[int, list[float]] | None:
     """(the nearest topic, KNOWN_FEATURES of the query against it), or None if no topic
-    shares a word. `best_vector` stands in for the nearest topic's own vector (the fit uses
-    it to hide a topic's essence from itself). With `embedding` (the query's embedding cosine
-    with every topic left in), the nearest topic is by `blend` and the features are
+    shares a word. The coverage features read the topics' identity terms (no body: a body
+    describes the neighbours too). With `embedding` (the query's embedding cosine with every
+    topic left in), the nearest topic is by `blend` and the features are
     SEMANTIC_KNOWN_FEATURES."""
     if embedding is not None:
-        found = known_features(model, vector, blend(sims, embedding), exclude, best_vector)
+        found = known_features(model, vector, blend(sims, embedding), exclude)
         if found is None:
             return None
         b, features = found
@@ -172,7 +173,7 @@ def known_features(
         return None
     b, first = ordered[0]
     second = ordered[1][1] if len(ordered) > 1 else 0.0
-    doc = best_vector if best_vector is not None else model.vectors[b]
+    doc = model.identity_terms(b)
     p = model.parent_of[b]
     family = [k for k in model.children_of[b] if k not in exclude]
     if p is not None:
@@ -184,7 +185,7 @@ def known_features(
         sum(
             w * w
             for t, w in vector.items()
-            if t not in doc and any(t in model.vectors[k] for k in family)
+            if t not in doc and any(t in model.identity_terms(k) for k in family)
         )
         + 0.0
     )

@@ -19,6 +19,7 @@ pure-Python inverted index places hundreds of items per second.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
 import re
@@ -125,6 +126,7 @@ class LexicalModel:
                 self.depth[i] += 1
                 p = self.parent_of[p]
         self.acronyms, self.expansions = self._learn_acronyms(kb.topics.values())
+        self._identity: dict[int, frozenset[str]] = {}
         bags = [self._document(kb.topics[tid]) for tid in self.ids]
         self.doc_count = len(bags)
         df: Counter[str] = Counter()
@@ -212,6 +214,16 @@ class LexicalModel:
         if topic.body:
             self._bag(re.sub(r"\[\[([a-z0-9-]+)\]\]", r"\1", topic.body[:4000]), BODY_WEIGHT, bag)
         return bag
+
+    def identity_terms(self, k: int) -> frozenset[str]:
+        """The terms of topic `k` without its body: what the topic is called and what it is.
+        "Already known" compares a text with these, because a body also describes the topic's
+        neighbours ("unlike AWQ, which rescales channels, ...")."""
+        found = self._identity.get(k)
+        if found is None:
+            topic = dataclasses.replace(self.kb.topics[self.ids[k]], body="")
+            found = self._identity[k] = frozenset(self._document(topic))
+        return found
 
     def family_vector(self, c: int) -> dict[str, float]:
         """The sum of the unit vectors of topic `c` and its children."""

@@ -61,10 +61,9 @@ class PlacementModel(LexicalModel):
         vector: dict[str, float],
         sims: dict[int, float],
         exclude: set[int],
-        best_vector: dict[str, float] | None = None,
         embedding: dict[int, float] | None = None,
     ) -> tuple[int, list[float]] | None:
-        return known.known_features(self, vector, sims, exclude, best_vector, embedding)
+        return known.known_features(self, vector, sims, exclude, embedding)
 
     def known_probability(self, features: list[float]) -> float:
         return known.known_probability(features)
