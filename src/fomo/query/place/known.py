@@ -45,11 +45,11 @@ KNOWN_FEATURES = (
     "similarity",  # cosine of the query with the nearest topic
     "margin",  # ... minus the cosine with the next nearest topic
     "family_margin",  # ... minus the best cosine with its parent, siblings and children
-    "own_coverage",  # share of the query's weight on terms the nearest topic's text has
-    "family_coverage",  # share only its family has (a new sibling reads like the family)
-    "distinctive",  # share of the query's three rarest terms the nearest topic has
+    "own_coverage",  # share of the query's weight on the nearest topic's identity terms
+    "family_coverage",  # share only its family's identity terms have (a new sibling)
+    "distinctive",  # share of the query's three rarest terms among those identity terms
     "category",  # 1 when the nearest topic has children
-    "word_coverage",  # share of the query's idf (each term once) the topic's text has
+    "word_coverage",  # share of the query's idf (each term once) on those identity terms
 )
 KNOWN_WEIGHTS = (  # fitted on the map of 2,000 topics (`--fit-known --method lexical`)
     -7.9106,  # similarity
