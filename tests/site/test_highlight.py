@@ -1,56 +1,26 @@
-"""Code blocks coloured now or later: a deferred block, filled in, is the block itself."""
+"""Code blocks: coloured with Pygments' classes when the language is known, escaped always."""
 
 from __future__ import annotations
 
 import pytest
 
-from fomo.site.highlight import MARKER, block, deferred, fill
-from fomo.site.markdown import MarkdownRenderer
-
-CODES = [
-    "print(\"<x>\" & 'y')\n",
-    "\n\ndef f(a):\n\treturn a  # café, 文字\n\n",
-    "x = 1",
-    "",
-]
+from fomo.site.highlight import block
 
 
-@pytest.mark.parametrize("code", CODES)
-@pytest.mark.parametrize("language", ["python", "Python", "js", "sh"])
-def test_a_filled_block_is_the_block_coloured_at_once(code: str, language: str) -> None:
-    later, marked = deferred(code, language)
-    assert marked and MARKER in later and "<span" not in later
-    assert fill(later) == block(code, language)
+@pytest.mark.parametrize("language", ["python", "Python", "py"])
+def test_a_known_language_is_coloured_with_classes(language: str) -> None:
+    html = block("def f(a):\n    return a  # café\n", language)
+    assert '<span class="k">def</span>' in html and '<span class="c1"># café</span>' in html
+    assert html.startswith(f'<div class="highlight"><pre><code class="language-{language}">')
+    assert "style=" not in html  # colours come from the stylesheet
 
 
 @pytest.mark.parametrize("language", ["", "no-such-language"])
-def test_code_pygments_cannot_colour_is_final_at_once(language: str) -> None:
-    later, marked = deferred("a < b\n", language)
-    assert not marked and later == block("a < b\n", language) and MARKER not in later
+def test_code_pygments_cannot_colour_is_escaped_as_it_is(language: str) -> None:
+    html = block("a < b && c\n", language)
+    assert "a &lt; b &amp;&amp; c\n" in html and "<span" not in html
 
 
-def test_fill_colours_every_block_of_a_page_and_leaves_the_rest() -> None:
-    page = "<p>before &amp; after</p>\n" + deferred("a = 1\n", "python")[0] + "<p>between</p>\n"
-    page += deferred("echo hi\n", "sh")[0]
-    filled = fill(page)
-    assert MARKER not in filled and filled.count('<span class="') >= 3
-    assert filled.startswith("<p>before &amp; after</p>\n") and "<p>between</p>\n" in filled
-    assert fill("<p>no code</p>") == "<p>no code</p>"
-
-
-def test_an_author_cannot_forge_a_deferred_block_in_a_topic_body() -> None:
-    forged = (
-        f'<div class="highlight"><pre><code class="language-python" {MARKER}>x</code></pre></div>\n'
-    )
-    html = MarkdownRenderer().render(forged + "\nText.\n", defer_highlight=True).html
-    assert f"{MARKER}>" not in html  # the author's markup arrives escaped
-    assert fill(html) == html
-
-
-def test_topic_bodies_defer_and_articles_never_do() -> None:
-    fence = "```python\nx = 1\n```\n"
-    topic = MarkdownRenderer().render(fence, defer_highlight=True)
-    assert topic.deferred and MARKER in topic.html
-    assert fill(topic.html) == MarkdownRenderer().render(fence).html
-    article = MarkdownRenderer(raw_html=True).render(fence, defer_highlight=True)
-    assert not article.deferred and MARKER not in article.html and "<span" in article.html
+def test_the_language_label_and_the_code_are_escaped() -> None:
+    html = block('print("<x>")\n', 'py" onclick="x')
+    assert 'onclick="x' not in html and "&lt;x&gt;" in html and "<x>" not in html

@@ -127,13 +127,10 @@ def test_a_failed_build_stops_the_indexing_it_started(
     assert started[0].output.closed
 
 
-def test_code_is_coloured_while_pagefind_reads_the_pages(
+def test_a_build_with_search_colours_code_as_one_without(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Pagefind starts on topic pages whose code blocks are still plain; when the build ends
-    they are coloured, as a build without search colours them."""
     from fomo.site.build import build_site
-    from fomo.site.highlight import MARKER
     from tests.conftest import STARTER, topic_file
     from tests.site.conftest import write_kb
 
@@ -141,39 +138,12 @@ def test_code_is_coloured_while_pagefind_reads_the_pages(
     kb = write_kb(
         tmp_path / "kb", {**STARTER, "map/training/coded.md": topic_file("Coded", "E.") + body}
     )
-    at_start: dict[str, str] = {}
-    real_start = pagefind.start
-
-    def start(root: Path, folders: set[str]) -> pagefind.Indexing:
-        at_start["page"] = (root / "topics/coded.html").read_text(encoding="utf-8")
-        return real_start(root, folders)
-
     fake_pagefind(tmp_path, "exit 0\n", monkeypatch)
-    monkeypatch.setattr(pagefind, "start", start)
     build_site(kb, tmp_path / "out", search=True)
-    assert MARKER in at_start["page"] and '<span class="k">def</span>' not in at_start["page"]
     final = (tmp_path / "out/topics/coded.html").read_text(encoding="utf-8")
-    assert MARKER not in final and '<span class="k">def</span>' in final
+    assert '<span class="k">def</span>' in final
     build_site(kb, tmp_path / "plain", search=False)
     assert (tmp_path / "plain/topics/coded.html").read_text(encoding="utf-8") == final
-
-
-def test_a_build_that_fails_midway_leaves_updates_colouring_at_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The renderer `fomo serve` keeps for updates never stays in the deferred mode."""
-    from fomo.site import build
-    from fomo.site.build import SiteBuilder
-    from tests.site.conftest import SITE_KB, write_kb
-
-    def broken(*args: object) -> None:
-        raise OSError("disk full")
-
-    builder = SiteBuilder(write_kb(tmp_path / "kb", SITE_KB), tmp_path / "out", search=True)
-    monkeypatch.setattr(build, "render_all", broken)
-    with pytest.raises(OSError, match="disk full"):
-        builder.build()
-    assert builder.renderer is not None and not builder.renderer.defer_highlight
 
 
 def indexed_text(site: Path, url: str) -> str:

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from fomo.errors import FomoError
 from fomo.kb.load import load
-from fomo.site import highlight, incremental, pagefind
+from fomo.site import incremental, pagefind
 from fomo.site.config import load_config
 from fomo.site.data import SiteData
 from fomo.site.pages import Page, PageKind, kinds
@@ -147,8 +147,7 @@ class SiteBuilder:
 
     def build(self) -> BuildResult:
         """Render everything into `out`, after deleting what an earlier build left that is
-        gone; Pagefind indexes the searchable pages while the others are rendered and their
-        code blocks coloured (`fomo.site.highlight` says why later).
+        gone; Pagefind indexes the searchable pages while the others are rendered.
 
         Everything is loaded and checked before the first byte is written, so bad input leaves
         the previous site untouched. Writing in place (rather than into a fresh folder swapped
@@ -177,18 +176,13 @@ class SiteBuilder:
                 self.writer.remove(stale)
         searchable = [job for job in jobs if job[0].searchable]
         rest = [job for job in jobs if not job[0].searchable]
-        renderer.defer_highlight = self.search
-        try:
-            done, workers = self._render(renderer, searchable)
-        finally:  # `update` renders with this renderer too, and colours at once
-            renderer.defer_highlight = False
+        done, workers = self._render(renderer, searchable)
         indexing = None
         if self.search:
             indexed = {job[1].output.path for job in searchable}
             indexing = pagefind.start(self.out, _folders(indexed))
         try:
             done_rest, workers_rest = self._render(renderer, rest)
-            self._fill_highlighting([item.path for item in done if item.deferred])
             copy_assets(self.out)
         except BaseException:
             if indexing is not None:
@@ -211,12 +205,6 @@ class SiteBuilder:
             loaded,
             [mermaid_warning(diagrams)] if diagrams and not renderer.has_mermaid_js else [],
         )
-
-    def _fill_highlighting(self, paths: list[str]) -> None:
-        """Colour the code blocks of pages written with them plain (`fomo.site.highlight`)."""
-        for path in paths:
-            text = (self.out / path).read_text(encoding="utf-8")
-            self.writer.write(path, highlight.fill(text))
 
     def update(self) -> tuple[BuildResult, set[str]]:
         """Reload the knowledge base and re-render only the pages the change can affect.

@@ -72,7 +72,6 @@ class Rendered:
     mermaid: bool = False
     topic_links: set[str] = field(default_factory=set)  # [[ids]] it names, found or not
     title: str | None = None  # the leading H1, taken out of the body (articles)
-    deferred: bool = False  # it holds code blocks left for `highlight.fill`
 
 
 # A resolver maps a topic id to its title, or None when no such topic exists.
@@ -270,12 +269,9 @@ class MarkdownRenderer:
         resolve: TopicResolver | None = None,
         links: LinkRewriter | None = None,
         drop_title: bool = False,
-        defer_highlight: bool = False,
     ) -> Rendered:
         """HTML for `text`; `prefix` leads from the page to the site root (e.g. "../").
-        `links` rewrites relative URLs; `drop_title` takes a leading H1 out (into `title`);
-        `defer_highlight` leaves code blocks for `highlight.fill` (never with raw HTML on: the
-        sanitizer would drop the marker, and raw HTML could forge one)."""
+        `links` rewrites relative URLs; `drop_title` takes a leading H1 out (into `title`)."""
         env: dict[str, Any] = {
             "prefix": prefix,
             "resolve": resolve,
@@ -283,7 +279,6 @@ class MarkdownRenderer:
             "ids": set(),
             "links": links,
             "drop_title": drop_title,
-            "defer_highlight": defer_highlight and not self.raw_html,
         }
         tokens = self.md.parse(text, env)
         low, high = self.toc_levels
@@ -296,14 +291,7 @@ class MarkdownRenderer:
             from fomo.site.sanitize import clean  # it needs safe_url from here
 
             html = clean(html)
-        return Rendered(
-            html,
-            toc,
-            bool(env["mermaid"]),
-            env["ids"],
-            env.get("title"),
-            bool(env.get("deferred")),
-        )
+        return Rendered(html, toc, bool(env["mermaid"]), env["ids"], env.get("title"))
 
     @staticmethod
     def _heading_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
@@ -319,11 +307,7 @@ class MarkdownRenderer:
         if language.lower() == "mermaid":
             env["mermaid"] = True
             return f'<pre class="mermaid">{escape(code)}</pre>\n'
-        if not env.get("defer_highlight"):
-            return highlight.block(code, language)
-        html, later = highlight.deferred(code, language)
-        env["deferred"] = env.get("deferred") or later
-        return html
+        return highlight.block(code, language)
 
     @staticmethod
     def _topic_link(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:

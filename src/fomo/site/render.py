@@ -38,7 +38,6 @@ class Done:
     written: bool
     links: frozenset[str]
     diagrams: bool
-    deferred: bool  # written with code blocks for `highlight.fill`
 
 
 Job = tuple[PageKind, Page]
@@ -48,9 +47,7 @@ def render_one(renderer: Renderer, writer: Writer, job: Job) -> Done:
     rendered = renderer.render(*job)
     path = rendered.output.path
     written = writer.write(path, rendered.text)
-    return Done(
-        path, writer.digest(path), written, rendered.links, rendered.diagrams, rendered.deferred
-    )
+    return Done(path, writer.digest(path), written, rendered.links, rendered.diagrams)
 
 
 def worker_count(pages: int, chosen: int | None = None) -> int:

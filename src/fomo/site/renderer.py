@@ -28,7 +28,6 @@ class RenderedPage:
     text: str | bytes
     links: frozenset[str]  # topic ids its Markdown links to
     diagrams: bool  # it has Mermaid diagrams
-    deferred: bool = False  # its code blocks wait for `highlight.fill`
 
 
 def environment(kb_root: Path | None) -> Environment:
@@ -71,13 +70,9 @@ class Renderer:
         self.has_mermaid_js = has_mermaid_js
         self.markdown_renderer = MarkdownRenderer()
         self._templates: dict[str, Any] = {}
-        self._md_cache: dict[tuple[str, str, bool], Rendered] = {}
+        self._md_cache: dict[tuple[str, str], Rendered] = {}
         self._links: set[str] = set()
         self._diagrams = False
-        self._deferred = False
-        # Leave the code blocks of topic bodies for `highlight.fill` (a build with search sets
-        # it for the pages Pagefind reads: see `fomo.site.highlight`).
-        self.defer_highlight = False
 
     def use(self, data: SiteData, changed: set[str] | None = None) -> None:
         """Render from `data` from now on (a rebuild). Markdown that links a `changed` topic
@@ -97,16 +92,13 @@ class Renderer:
     def render(self, kind: PageKind, page: Page) -> RenderedPage:
         self._links = set()
         self._diagrams = False
-        self._deferred = False
         if kind.template is not None:
             context = kind.context(self, page) if kind.context else {}
             text = self.template(kind.template, page.output, **context)
         else:
             assert kind.text is not None
             text = kind.text(self, page)
-        return RenderedPage(
-            page.output, text, frozenset(self._links), self._diagrams, self._deferred
-        )
+        return RenderedPage(page.output, text, frozenset(self._links), self._diagrams)
 
     def template(self, name: str, output: Output, **context: Any) -> str:
         data = self.data
@@ -124,16 +116,13 @@ class Renderer:
 
     def markdown(self, text: str, prefix: str) -> Rendered:
         """Markdown as HTML for the page being rendered, whose links are relative to `prefix`."""
-        key = (text, prefix, self.defer_highlight)
+        key = (text, prefix)
         rendered = self._md_cache.get(key)
         if rendered is None:
-            rendered = self.markdown_renderer.render(
-                text, prefix=prefix, resolve=self.data.title, defer_highlight=self.defer_highlight
-            )
+            rendered = self.markdown_renderer.render(text, prefix=prefix, resolve=self.data.title)
             if len(self._md_cache) < MD_CACHE:
                 self._md_cache[key] = rendered
         self._links.update(rendered.topic_links)
-        self._deferred = self._deferred or rendered.deferred
         return rendered
 
     def links_to(self, topic_ids: set[str]) -> None:
