@@ -64,3 +64,18 @@ def test_semantic_place_uses_the_semantic_known_model(
     monkeypatch.setattr(known_module, "SEMANTIC_KNOWN_BIAS", -10.0)
     assert semantic.place(LORA_WORDS, method="semantic").existing is None
     assert semantic.place(LORA_WORDS, method="lexical").existing is not None  # lexical model
+
+
+def test_an_embedding_close_to_a_topic_overrules_unrelated(
+    model: PlacementModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Words alone call the text off-topic; the semantic method also reads the sentence, and
+    a close enough embedding means it is about the map after all (the lexical method cannot)."""
+    pytest.importorskip("numpy")
+    semantic = PlacementModel(model.kb, encoder=FakeEncoder(), word_encoder=FakeEncoder())
+    text = "Chocolate cake recipe with a low rank of flour"  # shares words, not enough of them
+    monkeypatch.setattr("fomo.query.place.model.RELATED_EMBEDDING", 1.01)
+    assert semantic.place(text, method="semantic").unrelated
+    monkeypatch.setattr("fomo.query.place.model.RELATED_EMBEDDING", 0.0)
+    assert not semantic.place(text, method="semantic").unrelated
+    assert semantic.place(text, method="lexical").unrelated

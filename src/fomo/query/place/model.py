@@ -16,6 +16,7 @@ from fomo.query.place.known import (
     KNOWN_THRESHOLD,
     MIN_KNOWN_SHARE,
     MIN_SHARED,
+    RELATED_EMBEDDING,
     SEMANTIC_KNOWN_THRESHOLD,
     known_share,
     shared_words,
@@ -173,6 +174,7 @@ class PlacementModel(LexicalModel):
             ordered = self.order_parents(sims, ranked, exclude_pos)
             ranked = semantic.rank(query, sims, ordered, exclude_pos)
             near_sims = semantic.similarities(query, exclude_pos)
+            off_topic = off_topic and max(near_sims.values(), default=0.0) < RELATED_EMBEDDING
         else:
             ranked = self.parent_confidences(sims, ranked, exclude_pos)
         if existing is None and not off_topic and ordered:
