@@ -479,3 +479,27 @@ def test_text_that_yaml_would_read_otherwise_is_quoted(word: str) -> None:
     text = edit.render_front_matter({"title": word, "aliases": [word, "plain"]})
     meta = yaml.safe_load(text.split("---")[1])
     assert meta == {"title": word, "aliases": [word, "plain"]}
+
+
+@pytest.mark.parametrize("text", ["?0", ":x", "-x", "on", "1e3", "a: b", "#x", "x, y", "[x]", "~"])
+def test_one_line_maps_and_lists_read_back_as_written(text: str) -> None:
+    """ruamel writes YAML 1.2; PyYAML reads the map as 1.1, which refuses `?0` plain inside
+    `{...}` (found by the export/import round-trip property test)."""
+    import io
+
+    import yaml
+
+    from fomo.kb.edit.render import _yaml, flow_list, flow_map
+
+    out = io.StringIO()
+    _yaml().dump(
+        {
+            "references": [flow_map({"title": text, "url": "https://example.org/"})],
+            "aliases": flow_list([text]),
+        },
+        out,
+    )
+    assert yaml.safe_load(out.getvalue()) == {
+        "references": [{"title": text, "url": "https://example.org/"}],
+        "aliases": [text],
+    }

@@ -89,13 +89,19 @@ def _safe_load(source: str) -> Any:
 
 def text_value(value: Any) -> Any:
     """`value`, quoted when it is text that YAML 1.1 (PyYAML, which reads the map) would take
-    for something else: ruamel writes YAML 1.2 and leaves `on`, `yes` or `1e3` plain, which
-    would read back as True or a number."""
-    if not isinstance(value, str) or _resolves_to_str(value):
+    for something else or refuse: ruamel writes YAML 1.2 and leaves `on`, `yes` or `1e3` plain,
+    which would read back as True or a number, and `?0` plain inside `{...}`, where PyYAML
+    allows no plain text to begin with `?` or `:`."""
+    if not isinstance(value, str) or (
+        _resolves_to_str(value) and not value.startswith(_NO_PLAIN_START_IN_FLOW)
+    ):
         return value
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     return DoubleQuotedScalarString(value)
+
+
+_NO_PLAIN_START_IN_FLOW = ("?", ":")
 
 
 def _resolves_to_str(value: str) -> bool:

@@ -104,8 +104,8 @@ STRONG_SUPPORT = 0.6
 # The semantic method reads the sentence as well: a text whose embedding comes this close to some
 # topic is not unrelated, whatever its words. No title of benchmarks/offtopic.txt comes above
 # 0.44; left-out topics (their own topic excluded) fall below 0.45 one time in 19, and
-# "OpenAI's 175 billion parameter few-shot learner from 2020" (GPT-3, no LLM cue word, three words
-# the map lacks) is at 0.63 (benchmarks/RESULTS.md, "Ninth session").
+# "OpenAI's 175 billion parameter few-shot learner from 2020" (GPT-3: no LLM cue word, best parent
+# by words 0.198) is at 0.63 (benchmarks/RESULTS.md, "Ninth session").
 RELATED_EMBEDDING = 0.45
 _LLM_CUES = frozenset(
     tokens(
