@@ -82,5 +82,5 @@ def test_an_ignore_case_rule_is_tried_for_either_case() -> None:
 @pytest.mark.parametrize("alias", ["pycon", "console"])
 def test_a_lexer_with_its_own_loop_is_left_as_it_is(alias: str) -> None:
     lexer = get_lexer_by_name(alias)
-    assert accelerate(lexer).get_tokens_unprocessed == lexer.get_tokens_unprocessed
-    assert "get_tokens_unprocessed" not in vars(lexer)
+    accelerate(lexer)
+    assert "get_tokens_unprocessed" not in vars(lexer)  # its own loop, not ours

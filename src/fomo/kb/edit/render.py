@@ -87,6 +87,9 @@ def _safe_load(source: str) -> Any:
     return yaml.safe_load(source)
 
 
+_NO_PLAIN_START_IN_FLOW = ("?", ":")
+
+
 def text_value(value: Any) -> Any:
     """`value`, quoted when it is text that YAML 1.1 (PyYAML, which reads the map) would take
     for something else or refuse: ruamel writes YAML 1.2 and leaves `on`, `yes` or `1e3` plain,
@@ -99,9 +102,6 @@ def text_value(value: Any) -> Any:
     from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
     return DoubleQuotedScalarString(value)
-
-
-_NO_PLAIN_START_IN_FLOW = ("?", ":")
 
 
 def _resolves_to_str(value: str) -> bool:

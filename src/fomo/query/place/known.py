@@ -180,11 +180,7 @@ def known_features(
     b, first = ordered[0]
     second = ordered[1][1] if len(ordered) > 1 else 0.0
     doc = model.identity_terms(b)
-    p = model.parent_of[b]
-    family = [k for k in model.children_of[b] if k not in exclude]
-    if p is not None:
-        family += [p, *(k for k in model.children_of[p] if k != b and k not in exclude)]
-    family = [k for k in family if k not in exclude]
+    family = _family(model, b, exclude)
     family_best = max((sims.get(k, 0.0) for k in family), default=0.0)
     own = sum(w * w for t, w in vector.items() if t in doc) + 0.0
     elsewhere = (
@@ -207,6 +203,15 @@ def known_features(
         1.0 if model.children_of[b] else 0.0,
         sum(model.idf[t] for t in vector if t in doc) / sum(model.idf[t] for t in vector),
     ]
+
+
+def _family(model: LexicalModel, topic: int, exclude: set[int]) -> list[int]:
+    """The topic's children, parent and siblings, less those left out."""
+    family = list(model.children_of[topic])
+    parent = model.parent_of[topic]
+    if parent is not None:
+        family += [parent, *(k for k in model.children_of[parent] if k != topic)]
+    return [k for k in family if k not in exclude]
 
 
 def known_probability(features: list[float]) -> float:
