@@ -442,9 +442,9 @@ def main() -> None:
                     f"fomo build, cold (pages + search): {ours:.1f} s (CPU: {ours_user:.1f} s user +"
                     f" {ours_system:.1f} s system) ="
                     f" reading the kb {figures['load']:.1f} s + pages and search"
-                    f" {ours - figures['load']:.1f} s ({figures['workers']:.0f} processes; Pagefind"
-                    f" started once the searchable pages were written and ran"
-                    f" {figures['search']:.1f} s beside the rest); peak RSS {figures['peak']:.0f} MB"
+                    f" {ours - figures['load']:.1f} s ({figures['workers']:.0f} processes render"
+                    f" the pages, then Pagefind {figures['search']:.1f} s); peak RSS"
+                    f" {figures['peak']:.0f} MB"
                     f" (largest child {figures['child_peak']:.0f} MB)"
                 )
                 if hugo is None:

@@ -4,8 +4,9 @@ What pages exist and how each is rendered is declared by the page kinds in `fomo
 (read its docstring to add one); this module loads the knowledge base, checks the output
 folder, renders every kind's pages (in worker processes for big builds, `render`), writes them
 atomically (`write`), removes what an earlier build left that is gone, copies the assets
-(`static`) and runs Pagefind (`pagefind`). `SiteBuilder.update` re-renders only the pages an edit
-can change (`incremental`), which is what `fomo serve` relies on.
+(`static`), then runs Pagefind (`pagefind`) over the searchable pages. `SiteBuilder.update`
+re-renders only the pages an edit can change (`incremental`), which is what `fomo serve` relies
+on.
 """
 
 from __future__ import annotations
@@ -147,7 +148,11 @@ class SiteBuilder:
 
     def build(self) -> BuildResult:
         """Render everything into `out`, after deleting what an earlier build left that is
-        gone; Pagefind indexes the searchable pages while the others are rendered.
+        gone, then index the searchable pages with Pagefind.
+
+        Pagefind runs alone once every page is written: beside the rendering it shared the
+        two cores and the disk, and took longer than the rendering it overlapped
+        (benchmarks/RESULTS.md, "Tenth session").
 
         Everything is loaded and checked before the first byte is written, so bad input leaves
         the previous site untouched. Writing in place (rather than into a fresh folder swapped
@@ -174,25 +179,14 @@ class SiteBuilder:
         for stale in before - set(paths):
             if stale.split("/")[0] in folders:
                 self.writer.remove(stale)
-        searchable = [job for job in jobs if job[0].searchable]
-        rest = [job for job in jobs if not job[0].searchable]
-        done, workers = self._render(renderer, searchable)
-        indexing = None
-        if self.search:
-            indexed = {job[1].output.path for job in searchable}
-            indexing = pagefind.start(self.out, _folders(indexed))
-        try:
-            done_rest, workers_rest = self._render(renderer, rest)
-            copy_assets(self.out)
-        except BaseException:
-            if indexing is not None:
-                pagefind.cancel(indexing)
-            raise
-        done += done_rest
-        workers = max(workers, workers_rest)
-        self._remember(searchable + rest, done)
+        done, workers = self._render(renderer, jobs)
+        copy_assets(self.out)
+        self._remember(jobs, done)
         written = sum(item.written for item in done)
-        search_seconds = pagefind.finish(indexing) if indexing is not None else 0.0
+        search_seconds = 0.0
+        if self.search:
+            searchable = {page.output.path for kind, page in jobs if kind.searchable}
+            search_seconds = pagefind.index(self.out, _folders(searchable))
         diagrams = {item.path for item in done if item.diagrams}
         return BuildResult(
             self.out,
