@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
 from fomo.query.place import (
@@ -79,3 +82,35 @@ def test_an_embedding_close_to_a_topic_overrules_unrelated(
     monkeypatch.setattr("fomo.query.place.model.RELATED_EMBEDDING", 0.0)
     assert not semantic.place(text, method="semantic").unrelated
     assert semantic.place(text, method="lexical").unrelated
+
+
+VERSIONS_KB = {
+    "map/index.md": "---\ntitle: Root\nessence: All topics.\n---\n",
+    "map/grok/index.md": "---\ntitle: Grok\nessence: xAI's chatbot models built into X.\n---\n",
+    "map/grok/grok-4-7.md": "---\ntitle: Grok 4.7\nessence: xAI's chatbot model with a long"
+    " context, built into X.\n---\n",
+    "map/other.md": "---\ntitle: Other\nessence: Unrelated tools.\n---\n",
+}
+
+
+def test_a_text_naming_no_version_is_the_family_not_its_latest_version(
+    make_kb: Callable[..., Path],
+) -> None:
+    """When a version ("Grok 4.7") and its family ("Grok") all but tie, a text without a version
+    number describes the family; with one, or when the version is clearly nearer, or with the
+    family left out, the version stays the nearest topic."""
+    from fomo.kb.load import load
+    from fomo.query.place import model_for
+
+    model = model_for(load(make_kb(VERSIONS_KB)).kb)
+    grok, latest = model.position["grok"], model.position["grok-4-7"]
+    plain = model.query_vector("xAI's chatbot model built into X")
+    versioned = model.query_vector("xAI's chatbot model 4.7 built into X")
+    tie = {grok: 0.50, latest: 0.51}
+    found = model.known_features(plain, tie, set())
+    assert found is not None and found[0] == grok
+    assert found[1][0] == pytest.approx(0.50) and found[1][1] == pytest.approx(-0.01)
+    assert model.known_features(versioned, tie, set())[0] == latest  # type: ignore[index]
+    clearly = {grok: 0.45, latest: 0.51}
+    assert model.known_features(plain, clearly, set())[0] == latest  # type: ignore[index]
+    assert model.known_features(plain, {latest: 0.51}, {grok})[0] == latest  # type: ignore[index]

@@ -90,6 +90,11 @@ SEMANTIC_KNOWN_WEIGHTS = (  # fitted on the map of 2,000 topics (`--fit-known --
 )
 SEMANTIC_KNOWN_BIAS = -4.9513
 SEMANTIC_KNOWN_THRESHOLD = 0.124
+# A version of a family ("Grok 4.7", "Claude Opus 4.5": at most VERSION_WORDS words after the
+# family's title, the last with a digit) gives way to the family when the text names no version
+# and the family is no more than VERSION_TIE less similar.
+VERSION_WORDS = 2
+VERSION_TIE = 0.02
 MIN_SHARED = 2  # content words a paraphrase must share with its topic's identity terms
 MIN_KNOWN_SHARE = 0.6  # share of the text's weight on words the map knows, for a paraphrase
 
@@ -179,6 +184,9 @@ def known_features(
         return None
     b, first = ordered[0]
     second = ordered[1][1] if len(ordered) > 1 else 0.0
+    family_root = _unversioned(model, vector, sims, b, exclude)
+    if family_root is not None:
+        b, first, second = family_root, sims[family_root], first
     doc = model.identity_terms(b)
     family = _family(model, b, exclude)
     family_best = max((sims.get(k, 0.0) for k in family), default=0.0)
@@ -203,6 +211,28 @@ def known_features(
         1.0 if model.children_of[b] else 0.0,
         sum(model.idf[t] for t in vector if t in doc) / sum(model.idf[t] for t in vector),
     ]
+
+
+def _unversioned(
+    model: LexicalModel,
+    vector: dict[str, float],
+    sims: dict[int, float],
+    nearest: int,
+    exclude: set[int],
+) -> int | None:
+    """The parent of `nearest` when the text names no version and `nearest` is one version of
+    the parent's family ("Grok 4.7" under "Grok") that the parent all but ties: "xAI's
+    chatbot built into X" is Grok, not its latest version."""
+    parent = model.parent_of[nearest]
+    if parent is None or parent in exclude or any(c.isdigit() for t in vector for c in t):
+        return None
+    title = model.kb.topics[model.ids[nearest]].title
+    family = model.kb.topics[model.ids[parent]].title
+    version = title[len(family) :].split() if title.startswith(family + " ") else []
+    versioned = 0 < len(version) <= VERSION_WORDS and any(c.isdigit() for c in version[-1])
+    if not versioned or sims.get(parent, 0.0) < sims[nearest] - VERSION_TIE:
+        return None
+    return parent
 
 
 def _family(model: LexicalModel, topic: int, exclude: set[int]) -> list[int]:
