@@ -7,11 +7,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 from fomo.site.links import Output
 from fomo.site.pages import Page
-from fomo.site.render import job_spans, worker_count
+from fomo.site.render import job_spans, render_all, worker_count
+from fomo.site.renderer import RenderedPage
+from fomo.site.write import Writer
 from tests.site.conftest import SITE_KB, write_kb
 
 DYING_WORKER = """
@@ -89,3 +93,38 @@ def test_spans_cover_every_job_once_and_alternate_between_folders() -> None:
     folders = [{paths[i].rpartition("/")[0] for i in range(*run)} for run in runs]
     assert all(len(folder) == 1 for folder in folders)  # a span never straddles two folders
     assert folders[0] != folders[1] and folders[1] != folders[2]  # consecutive spans alternate
+
+
+class FlagRenderer:
+    """Pages under `wait/` are rendered only once the page `flag.html` has been: a worker
+    rendering them waits for that file (at most 20 s), so they finish only if this process
+    renders `flag.html` while the workers run."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def prepare(self, templates: list[str]) -> None:
+        pass
+
+    def render(self, kind: object, page: Page) -> RenderedPage:
+        path = page.output.path
+        if path.startswith("wait/"):
+            deadline = time.monotonic() + 20
+            while not (self.root / "flag.html").exists():
+                if time.monotonic() > deadline:
+                    raise TimeoutError("flag.html was not rendered while the workers ran")
+                time.sleep(0.01)
+        return RenderedPage(page.output, f"{path} by {os.getpid()}", frozenset(), False)
+
+
+def test_the_pages_rendered_here_are_rendered_while_the_workers_run(tmp_path: Path) -> None:
+    kind = SimpleNamespace(template=None)
+    many = [(kind, Page(Output.at(f"wait/p{i}.html"))) for i in range(6)]
+    few = [(kind, Page(Output.at("flag.html"))), (kind, Page(Output.at("index.html")))]
+    writer = Writer(tmp_path)
+    done = render_all(FlagRenderer(tmp_path), writer, many, 2, few)  # type: ignore[arg-type]
+    assert [item.path for item in done] == [page.output.path for _, page in many + few]
+    here = f"by {os.getpid()}"
+    assert (tmp_path / "flag.html").read_text().endswith(here)
+    assert not any((tmp_path / "wait" / f"p{i}.html").read_text().endswith(here) for i in range(6))
+    assert writer.digest("wait/p0.html") is not None  # the workers' files are recorded

@@ -131,14 +131,13 @@ class SiteBuilder:
         self, renderer: Renderer, jobs: list[tuple[PageKind, Page]]
     ) -> tuple[list[Done], int]:
         """Render and write `jobs`: the kinds of a page per topic, session or article in
-        worker processes (when there are enough), the others here. The results come in the
-        order of `jobs`, with the number of processes that rendered them."""
+        worker processes (when there are enough), the others here meanwhile. The results come
+        in the order of `jobs`, with the number of processes that rendered them."""
         many = [job for job in jobs if job[0].parallel]
         workers = worker_count(len(many), self.workers)
+        few = [job for job in jobs if not job[0].parallel]
         by_path = {
-            item.path: item
-            for item in render_all(renderer, self.writer, many, workers)
-            + render_all(renderer, self.writer, [job for job in jobs if not job[0].parallel], 1)
+            item.path: item for item in render_all(renderer, self.writer, many, workers, few)
         }
         return [by_path[page.output.path] for _, page in jobs], workers
 

@@ -128,11 +128,18 @@ def job_spans(jobs: Sequence[Job], workers: int) -> list[tuple[int, int]]:
     ]
 
 
-def render_all(renderer: Renderer, writer: Writer, jobs: Sequence[Job], workers: int) -> list[Done]:
-    """Render and write every job (in `workers` forked processes when above one); the writer
-    learns the digests of the files the workers wrote."""
+def render_all(
+    renderer: Renderer,
+    writer: Writer,
+    jobs: Sequence[Job],
+    workers: int,
+    alongside: Sequence[Job] = (),
+) -> list[Done]:
+    """Render and write every job (in `workers` forked processes when above one), then the
+    `alongside` jobs here, while the workers run (they would wait on this process otherwise);
+    the writer learns the digests of the files the workers wrote. Results in that order."""
     if workers <= 1:
-        return [render_one(renderer, writer, job) for job in jobs]
+        return [render_one(renderer, writer, job) for job in [*jobs, *alongside]]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -147,7 +154,9 @@ def render_all(renderer: Renderer, writer: Writer, jobs: Sequence[Job], workers:
             initializer=_start_worker,
             initargs=(renderer, writer, jobs),
         ) as pool:
-            for results in pool.map(_render_span, spans):
+            pending = pool.map(_render_span, spans)  # every worker is forked by now
+            here = [render_one(renderer, writer, job) for job in alongside]
+            for results in pending:
                 done.extend(results)
     except BrokenProcessPool:
         raise FomoError(
@@ -159,4 +168,4 @@ def render_all(renderer: Renderer, writer: Writer, jobs: Sequence[Job], workers:
     for item in done:
         if item.digest is not None:
             writer.record(item.path, item.digest)
-    return done
+    return done + here
