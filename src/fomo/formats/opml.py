@@ -14,27 +14,33 @@ BINARY = False
 SUFFIXES = (".opml",)
 
 
-_ATTR = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "\n": "&#10;",
-        "\r": "&#13;",
-        "\t": "&#9;",
-    }
+_ATTR = (  # `&` first; str.replace runs in C and is quicker here than str.translate
+    ("&", "&amp;"),
+    ("<", "&lt;"),
+    (">", "&gt;"),
+    ('"', "&quot;"),
+    ("\n", "&#10;"),
+    ("\r", "&#13;"),
+    ("\t", "&#9;"),
 )
 
 
+def _escaped(text: str) -> str:
+    text = xml_safe(text)
+    for character, entity in _ATTR:
+        if character in text:
+            text = text.replace(character, entity)
+    return text
+
+
 def _attr(text: str) -> str:
-    return '"' + xml_safe(text).translate(_ATTR) + '"'
+    return '"' + _escaped(text) + '"'
 
 
 def write(root: Node) -> str:
     """Built as text rather than through ElementTree, whose serialiser is pure Python and
     several times slower than parsing on large maps; `_attr` escapes every attribute."""
-    title = xml_safe(display_title(root)).translate(_ATTR)
+    title = _escaped(display_title(root))
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<opml version="2.0">',

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import zipfile
 from pathlib import Path
@@ -166,14 +167,13 @@ def decode_text(data: bytes, file: str) -> str:
         ) from None
 
 
-_XML_BAD = {c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D)} | {0xFFFE, 0xFFFF}
-_XML_TABLE = dict.fromkeys(_XML_BAD)
+# The characters XML 1.0 cannot hold: control characters but tab and newlines, U+FFFE, U+FFFF
+# and lone surrogates. One regex scans in C; a loop over the characters in Python was
+# two-thirds of the time of writing a 10,000-node OPML file.
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def xml_safe(text: str) -> str:
     """Text with the characters XML 1.0 cannot hold removed (control characters, lone
     surrogates): an exported file must always parse, whatever a topic contains."""
-    cleaned = text.translate(_XML_TABLE)
-    if any("\ud800" <= ch <= "\udfff" for ch in cleaned):
-        cleaned = "".join(ch for ch in cleaned if not "\ud800" <= ch <= "\udfff")
-    return cleaned
+    return _XML_BAD.sub("", text)
