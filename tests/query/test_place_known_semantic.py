@@ -89,6 +89,7 @@ VERSIONS_KB = {
     "map/grok/index.md": "---\ntitle: Grok\nessence: xAI's chatbot models built into X.\n---\n",
     "map/grok/grok-4-7.md": "---\ntitle: Grok 4.7\nessence: xAI's chatbot model with a long"
     " context, built into X.\n---\n",
+    "map/grok/grok-3-mini.md": "---\ntitle: Grok 3 Mini\nessence: A small xAI chatbot model.\n---\n",
     "map/other.md": "---\ntitle: Other\nessence: Unrelated tools.\n---\n",
 }
 
@@ -114,3 +115,7 @@ def test_a_text_naming_no_version_is_the_family_not_its_latest_version(
     clearly = {grok: 0.45, latest: 0.51}
     assert model.known_features(plain, clearly, set())[0] == latest  # type: ignore[index]
     assert model.known_features(plain, {latest: 0.51}, {grok})[0] == latest  # type: ignore[index]
+    mini = model.position["grok-3-mini"]  # the number need not be the version's last word
+    assert model.known_features(plain, {grok: 0.50, mini: 0.51}, set())[0] == grok  # type: ignore[index]
+    other = model.position["other"]  # no version of it: a near tie changes nothing
+    assert model.known_features(plain, {grok: 0.51, other: 0.52}, set())[0] == other  # type: ignore[index]

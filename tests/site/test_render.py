@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
 from fomo.site.links import Output
 from fomo.site.pages import Page
 from fomo.site.render import job_spans, render_all, worker_count
@@ -128,3 +130,24 @@ def test_the_pages_rendered_here_are_rendered_while_the_workers_run(tmp_path: Pa
     assert (tmp_path / "flag.html").read_text().endswith(here)
     assert not any((tmp_path / "wait" / f"p{i}.html").read_text().endswith(here) for i in range(6))
     assert writer.digest("wait/p0.html") is not None  # the workers' files are recorded
+
+
+class SlowRenderer(FlagRenderer):
+    """Pages under `wait/` take 20 ms each; `broken.html` fails at once."""
+
+    def render(self, kind: object, page: Page) -> RenderedPage:
+        if page.output.path == "broken.html":
+            raise OSError("disk full")
+        time.sleep(0.02)
+        return RenderedPage(page.output, page.output.path, frozenset(), False)
+
+
+def test_a_page_failing_here_stops_the_workers_pages_not_yet_started(tmp_path: Path) -> None:
+    """The error comes once the spans the workers have begun are done, not after all of them:
+    of 400 pages in 16 spans, the workers write only those they had begun."""
+    kind = SimpleNamespace(template=None)
+    many = [(kind, Page(Output.at(f"wait/p{i}.html"))) for i in range(400)]
+    few = [(kind, Page(Output.at("broken.html")))]
+    with pytest.raises(OSError, match="disk full"):
+        render_all(SlowRenderer(tmp_path), Writer(tmp_path), many, 2, few)  # type: ignore[arg-type]
+    assert len(list((tmp_path / "wait").glob("*.html"))) < 200

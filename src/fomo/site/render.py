@@ -155,7 +155,11 @@ def render_all(
             initargs=(renderer, writer, jobs),
         ) as pool:
             pending = pool.map(_render_span, spans)  # every worker is forked by now
-            here = [render_one(renderer, writer, job) for job in alongside]
+            try:
+                here = [render_one(renderer, writer, job) for job in alongside]
+            except BaseException:  # report it now, not after the workers' every page
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
             for results in pending:
                 done.extend(results)
     except BrokenProcessPool:

@@ -90,9 +90,9 @@ SEMANTIC_KNOWN_WEIGHTS = (  # fitted on the map of 2,000 topics (`--fit-known --
 )
 SEMANTIC_KNOWN_BIAS = -4.9513
 SEMANTIC_KNOWN_THRESHOLD = 0.124
-# A version of a family ("Grok 4.7", "Claude Opus 4.5": at most VERSION_WORDS words after the
-# family's title, the last with a digit) gives way to the family when the text names no version
-# and the family is no more than VERSION_TIE less similar.
+# A version of a family ("Grok 4.7", "Claude 3.5 Sonnet": at most VERSION_WORDS words after the
+# family's title, one with a digit) gives way to the family when the text names no version and
+# the family is no more than VERSION_TIE less similar.
 VERSION_WORDS = 2
 VERSION_TIE = 0.02
 MIN_SHARED = 2  # content words a paraphrase must share with its topic's identity terms
@@ -222,14 +222,18 @@ def _unversioned(
 ) -> int | None:
     """The parent of `nearest` when the text names no version and `nearest` is one version of
     the parent's family ("Grok 4.7" under "Grok") that the parent all but ties: "xAI's
-    chatbot built into X" is Grok, not its latest version."""
+    chatbot built into X" is Grok, not its latest version.
+
+    "Names no version" reads the query's terms the map knows: a version number the map has
+    never seen ("v9") does not count, so such a text gets the family rather than another
+    version, and any known number (a year too) keeps the nearest topic as it is."""
     parent = model.parent_of[nearest]
     if parent is None or parent in exclude or any(c.isdigit() for t in vector for c in t):
         return None
     title = model.kb.topics[model.ids[nearest]].title
     family = model.kb.topics[model.ids[parent]].title
     version = title[len(family) :].split() if title.startswith(family + " ") else []
-    versioned = 0 < len(version) <= VERSION_WORDS and any(c.isdigit() for c in version[-1])
+    versioned = 0 < len(version) <= VERSION_WORDS and any(c.isdigit() for c in "".join(version))
     if not versioned or sims.get(parent, 0.0) < sims[nearest] - VERSION_TIE:
         return None
     return parent

@@ -40,9 +40,9 @@ How to add a page kind (one registration):
    listing that shows the whole map but no topic's text. `sitemap=True`
    lists its pages in sitemap.xml; `nav="Label"` puts its (first) page in `page.nav`;
    `parallel=True` for a page per topic, session or article (big builds render those in
-   worker processes); `searchable=True` when its pages carry `data-pagefind-body` (they are
-   written first, so that Pagefind indexes them while the rest of the site is rendered). Two
-   kinds writing one path fail the build.
+   worker processes); `searchable=True` when its pages carry `data-pagefind-body`
+   (Pagefind, run once the site is written, reads only their folders). Two kinds writing one
+   path fail the build.
 3. Test it through a build (tests/site/test_pages.py shows one); the golden build test then
    fails on purpose: pin the new hash printed by `.venv/bin/python -m tests.site.test_golden`.
 """
