@@ -149,6 +149,18 @@ def test_unknown_links_in_bodies_are_found_but_code_is_not_a_link(make_kb) -> No
     assert "rlhf" in links[0][2]
 
 
+def test_a_link_broken_across_lines_is_flagged_but_code_is_not(make_kb) -> None:
+    body = (
+        "Trained with [[rl-with-verifiable-\nrewards]] and [[rlhf]].\n\n"
+        "```python\nx = a[[0]\n```\n\nThen `b[[1` and [[dpo|DPO]], [[ a.\n"
+    )
+    found = findings_for(make_kb, {DPO: topic_file("Direct Preference Optimization", "E.") + body})
+    unclosed = [(f.line, f.message, f.hint) for f in found if f.code == "unclosed-link"]
+    assert [line for line, _, _ in unclosed] == [7, 14]
+    assert "does not close on its line" in unclosed[0][1] and "one line" in unclosed[0][2]
+    assert not [f for f in found if f.code == "unknown-link"]
+
+
 def test_also_under_its_own_parent_is_flagged(make_kb) -> None:
     found = findings_for(
         make_kb,

@@ -216,6 +216,7 @@ def _check_tree(
 
 _LINK = re.compile(r"\[\[([^\[\]|\n]+?)(?:\|[^\[\]\n]*)?\]\]")
 _CODE = re.compile(r"^(```|~~~).*?^\1[^\n]*$|`[^`\n]*`", re.MULTILINE | re.DOTALL)
+_OPENING = re.compile(r"\[\[")
 
 
 def _check_links(
@@ -226,8 +227,17 @@ def _check_links(
     kb: KnowledgeBase,
     broken: Iterable[str] = (),
 ) -> None:
-    """`[[id]]` links in a body must name topics (code blocks and spans are not links)."""
+    """`[[id]]` links in a body must name topics, and every `[[` must close on its line (a link
+    broken across lines renders as its raw text); code blocks and spans are not links."""
     text = _CODE.sub(lambda m: "\n" * m.group(0).count("\n"), body)
+    for found in _OPENING.finditer(_LINK.sub(lambda m: " " * len(m.group(0)), text)):
+        report.add(
+            "unclosed-link",
+            path,
+            first_line + text.count("\n", 0, found.start()),
+            "`[[` opens a topic link that does not close on its line",
+            "write [[id]] or [[id|text]] on one line; for literal brackets use `code`",
+        )
     for found in _LINK.finditer(text):
         target = found.group(1).strip()
         if target in kb or target in broken:
