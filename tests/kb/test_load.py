@@ -1,7 +1,7 @@
 import pytest
 
 from fomo.errors import FomoError
-from fomo.kb.load import load
+from fomo.kb.load import TopicCache, load
 from fomo.kb.location import resolve_kb
 from tests.conftest import STARTER, topic_file
 
@@ -64,3 +64,44 @@ def test_released_month_is_loaded_and_a_bad_one_is_dropped(make_kb) -> None:
     kb = load(make_kb(files)).kb
     assert kb.topics["dpo"].released == "2026-03"
     assert kb.topics["other"].released is None
+
+
+def _same_topics(cached: dict, fresh: dict) -> bool:
+    return cached.keys() == fresh.keys() and all(cached[k] == fresh[k] for k in fresh)
+
+
+def test_cache_decodes_only_changed_files_and_matches_a_fresh_load(make_kb) -> None:
+    root = make_kb(STARTER)
+    cache = TopicCache()
+    first = load(root, cache=cache).kb
+    dpo = root / "map/training/preferences/dpo.md"
+    dpo.write_text(dpo.read_text().replace("without a reward model", "with no reward model"))
+    (root / "map/basics/tokenization.md").unlink()
+    second = load(root, cache=cache).kb
+    assert second.topics["rlhf"] is first.topics["rlhf"]
+    assert second.topics["dpo"] is not first.topics["dpo"]
+    assert "with no reward model" in second.topics["dpo"].essence
+    assert "tokenization" not in second.topics
+    assert _same_topics(second.topics, load(root).kb.topics)
+
+
+def test_cache_follows_a_new_root_id_into_the_root_children(make_kb) -> None:
+    root = make_kb(STARTER)
+    cache = TopicCache()
+    load(root, cache=cache)
+    index = root / "map/index.md"
+    index.write_text(index.read_text().replace("Large Language Models", "LLMs", 1))
+    kb = load(root, cache=cache).kb
+    assert kb.root.id == "llms"
+    assert [t.id for t in kb.children("llms")] == ["basics", "training"]
+    assert _same_topics(kb.topics, load(root).kb.topics)
+
+
+def test_cache_still_refuses_a_file_broken_since(make_kb) -> None:
+    root = make_kb(STARTER)
+    cache = TopicCache()
+    load(root, cache=cache)
+    (root / "map/training/preferences/ppo.md").write_text("---\ntitle: [x\n---\n")
+    with pytest.raises(FomoError) as caught:
+        load(root, cache=cache)
+    assert caught.value.file == "map/training/preferences/ppo.md"

@@ -459,6 +459,11 @@ class Index:
         for path, record in self.db.execute("SELECT path, record FROM files ORDER BY path"):
             yield path, json.loads(record)
 
+    def encoded_records(self) -> Iterator[tuple[str, str, str, str]]:
+        """(path, content hash, kind, record as JSON) of every file, by path: a caller that
+        kept what it decoded before decodes only the records whose hash changed."""
+        yield from self.db.execute("SELECT path, digest, kind, record FROM files ORDER BY path")
+
     def mtimes(self) -> dict[str, int]:
         """Each file's modification time (ns): which of two colliding files came later."""
         return dict(self.db.execute("SELECT path, mtime_ns FROM files"))

@@ -135,12 +135,18 @@ def names_of(topic: Topic) -> list[str]:
     ]
 
 
-@functools.lru_cache(maxsize=4096)
+# The word caches hold every word and name of a large map (a map of 5,000 topics has some 10,000
+# names): `fomo serve` rebuilds the term index after each title edit, and a cache smaller than
+# the map is emptied by every rebuild before any entry is used again.
+WORD_CACHE = 1 << 16
+
+
+@functools.lru_cache(maxsize=WORD_CACHE)
 def word_key(word: str) -> str:
     return name_key(word)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=WORD_CACHE)
 def is_ordinary(word: str) -> bool:
     """Whether a plain word is common English (wordfreq); imported on first use only."""
     from wordfreq import zipf_frequency
@@ -225,7 +231,7 @@ class TermIndex:
             else:
                 table = self.keys
                 self.reach[keys[0]] = max(self.reach.get(keys[0], 0), len(words))
-                self.prefixes.update("".join(keys[:n]) for n in range(1, len(keys)))
+                self.prefixes.update(itertools.accumulate(keys[:-1]))  # the first n keys joined
         ids = table.setdefault(key, [])
         if topic_id not in ids:
             # the title's owner first: a topic titled X beats one that lists X as an alias
@@ -299,7 +305,7 @@ def find(index: TermIndex, text: str) -> list[Mention]:
     return kept
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=WORD_CACHE)
 def is_weak(name: str) -> bool:
     """An all-caps acronym that is also common as a word of English text ("ORM", "NSA", "RAG",
     "PAIR": `wordfreq` rates it at least `WEAK_ZIPF`): see `find`. Mixed-case acronyms ("MoE",

@@ -19,7 +19,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from fomo.errors import FomoError
-from fomo.kb.load import load
+from fomo.kb.load import TopicCache, load
 from fomo.site import incremental, pagefind
 from fomo.site.config import load_config
 from fomo.site.data import SiteData
@@ -73,11 +73,12 @@ class SiteBuilder:
         self.kb_root: Path | None = None
         self.writer = Writer(self.out)
         self.renderer: Renderer | None = None
+        self.topics = TopicCache()  # an update decodes only the topic files that changed
         # per written page: its kind, the page, the topics its Markdown linked to
         self._pages: dict[str, tuple[str, Page, frozenset[str]]] = {}
 
     def _load(self) -> SiteData:
-        loaded = load(self.kb_arg)
+        loaded = load(self.kb_arg, cache=self.topics)
         loaded.index.close()  # everything is in `loaded.kb`; no connection survives a fork
         self.kb_root = loaded.root
         config = load_config(loaded.root)
