@@ -135,7 +135,7 @@ def names_of(topic: Topic) -> list[str]:
     ]
 
 
-# The word caches hold every word and name of a large map (a map of 5,000 topics has some 10,000
+# The word and name caches hold every word and name of a large map (a map of 5,000 topics has some 10,000
 # names): `fomo serve` rebuilds the term index after each title edit, and a cache smaller than
 # the map is emptied by every rebuild before any entry is used again.
 WORD_CACHE = 1 << 16
@@ -156,6 +156,7 @@ def is_ordinary(word: str) -> bool:
     return max(zipf_frequency(form, "en") for form in forms) >= ORDINARY_ZIPF
 
 
+@functools.lru_cache(maxsize=WORD_CACHE)
 def classify(name: str) -> str:
     """'exact' (acronyms and short brand-shaped words), 'proper' (ordinary English words) or
     'key' (everything else); see the module docstring."""
