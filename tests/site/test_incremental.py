@@ -78,6 +78,25 @@ def test_an_update_writes_what_a_full_build_writes(tmp_path: Path, name: str) ->
     assert [p for p in full if updated[p] != full[p]] == []
 
 
+def test_updates_in_a_row_keep_the_site_a_full_build_and_reuse_unchanged_topics(
+    tmp_path: Path,
+) -> None:
+    """`fomo serve` updates the same builder again and again: what it remembers between
+    updates (the topics it decoded, the pages it wrote) never goes stale."""
+    kb = write_kb(tmp_path / "kb", KB)
+    builder = SiteBuilder(kb, tmp_path / "out", search=False)
+    builder.build()
+    for number, name in enumerate(EDITS):
+        before = builder.data.kb.topics["rlhf"]
+        EDITS[name](kb)
+        builder.update()
+        assert builder.data.kb.topics["rlhf"] is before  # its file was never edited
+        SiteBuilder(kb, tmp_path / f"full-{number}", search=False).build()
+        updated, full = _files(tmp_path / "out"), _files(tmp_path / f"full-{number}")
+        assert sorted(updated) == sorted(full), name
+        assert [p for p in full if updated[p] != full[p]] == [], name
+
+
 def test_editing_only_the_text_of_a_topic_redraws_no_site_wide_page(tmp_path: Path) -> None:
     kb = write_kb(tmp_path / "kb", KB)
     builder = SiteBuilder(kb, tmp_path / "out", search=False)

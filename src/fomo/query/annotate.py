@@ -135,9 +135,9 @@ def names_of(topic: Topic) -> list[str]:
     ]
 
 
-# The word and name caches hold every word and name of a large map (a map of 5,000 topics has some 10,000
-# names): `fomo serve` rebuilds the term index after each title edit, and a cache smaller than
-# the map is emptied by every rebuild before any entry is used again.
+# The word and name caches hold every word and name of a large map (5,000 topics have some
+# 10,000 names): `fomo serve` rebuilds the term index after each title edit, and a cache
+# smaller than the map is emptied by every rebuild before any entry is used again.
 WORD_CACHE = 1 << 16
 
 
