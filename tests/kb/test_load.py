@@ -1,8 +1,9 @@
 import pytest
 
 from fomo.errors import FomoError
-from fomo.kb.load import TopicCache, load
-from fomo.kb.location import resolve_kb
+from fomo.kb import load as load_module
+from fomo.kb.load import TopicCache, load, load_once
+from fomo.kb.location import index_path, resolve_kb
 from tests.conftest import STARTER, topic_file
 
 
@@ -105,3 +106,40 @@ def test_cache_still_refuses_a_file_broken_since(make_kb) -> None:
     with pytest.raises(FomoError) as caught:
         load(root, cache=cache)
     assert caught.value.file == "map/training/preferences/ppo.md"
+
+
+def test_load_once_without_an_index_reads_the_files_and_leaves_no_index(make_kb) -> None:
+    root = make_kb(STARTER)
+    kb, folder = load_once(root)
+    assert folder == root.resolve() and not index_path(folder).exists()
+    indexed = load(root).kb
+    assert _same_topics(kb.topics, indexed.topics)
+    assert [t.id for t in kb.children("training")] == [t.id for t in indexed.children("training")]
+    assert kb.sessions == indexed.sessions and kb.articles == indexed.articles
+
+
+def test_load_once_reads_through_an_index_that_exists(make_kb, monkeypatch) -> None:
+    root = make_kb(STARTER)
+    load(root)
+    monkeypatch.setattr(load_module, "read_files", lambda root: pytest.fail("parsed again"))
+    assert load_once(root)[0].topics.keys() == load(root).kb.topics.keys()
+
+
+@pytest.mark.parametrize("with_index", [False, True])
+def test_load_once_refuses_an_unreadable_file_with_file_and_line(make_kb, with_index) -> None:
+    root = make_kb({**STARTER, "map/basics/bad.md": "---\ntitle: [x\n---\n"})
+    if with_index:
+        load(root, strict=False)
+    with pytest.raises(FomoError) as caught:
+        load_once(root)
+    assert (caught.value.file, caught.value.line) == ("map/basics/bad.md", 2)
+
+
+def test_load_once_refuses_a_link_out_of_the_knowledge_base(make_kb, tmp_path) -> None:
+    outside = tmp_path / "outside.md"
+    outside.write_text(topic_file("Outside", "E."))
+    root = make_kb(STARTER)
+    (root / "map/basics/outside.md").symlink_to(outside)
+    with pytest.raises(FomoError) as caught:
+        load_once(root)
+    assert caught.value.file == "map/basics/outside.md"

@@ -146,6 +146,28 @@ def _read_all(base: str, jobs: list[tuple[str, str]]) -> Iterator[tuple[str, str
             yield from done
 
 
+def _found(
+    kb: Path, paths: list[str], problems: dict[str, Problem], jobs: list[tuple[str, str]]
+) -> Iterator[tuple[str, str, Any]]:
+    """(path, digest, record) of `paths`: the walk's problems as error records (an empty
+    digest: read again next time), then the files of `jobs` read and parsed."""
+    for path in paths:
+        if path in problems:
+            yield path, "", problem_record(path, problems[path].code, problems[path])
+    yield from _read_all(str(kb), jobs)
+
+
+def read_files(kb: Path) -> list[tuple[str, dict[str, Any]]]:
+    """(path, record) of every file of `kb`, by path, as a sync would store them, read straight
+    from the files: for a command that reads the map once and has no index to bring up to
+    date (`load.load_once`)."""
+    recover_pending_edit(kb)
+    on_disk, _, problems = scan(kb)
+    paths = list(on_disk)
+    jobs = [(path, "") for path in paths if path not in problems]
+    return sorted((path, record) for path, _, record in _found(kb, paths, problems, jobs))
+
+
 def _text(value: Any) -> str:
     if isinstance(value, list):
         return " ".join(str(v) for v in value)
@@ -350,15 +372,7 @@ class Index:
             lazy = self._search_deferred() or (not previous and len(jobs) >= LAZY_SEARCH_FROM)
             rows = _Rows(search=not lazy)
             next_id = self.db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM files").fetchone()[0]
-            found = chain(
-                (
-                    (p, "", problem_record(p, problems[p].code, problems[p]))
-                    for p in stale
-                    if p in problems
-                ),
-                _read_all(str(self.kb), jobs),
-            )
-            for path, digest, record in found:
+            for path, digest, record in _found(self.kb, stale, problems, jobs):
                 if not digest:  # unreadable: read again next time, whatever its stamp
                     on_disk[path] = PROBLEM_STAMP
                     fingerprint = ""
@@ -542,15 +556,19 @@ class Index:
 
 
 def open_index(kb: Path) -> Index:
-    """An index brought up to date with the files of `kb`, after rolling back an edit that a
-    killed process left half done (when the knowledge base can be written and no live edit
-    holds the lock)."""
+    """An index brought up to date with the files of `kb` (after `recover_pending_edit`)."""
+    recover_pending_edit(kb)
+    index = Index(kb)
+    index.sync()
+    return index
+
+
+def recover_pending_edit(kb: Path) -> None:
+    """Roll back an edit that a killed process left half done, when the knowledge base can be
+    written and no live edit holds the lock."""
     if edit_pending(kb):
         from fomo.errors import FomoError
         from fomo.kb.edit import recover
 
         with contextlib.suppress(FomoError):
             recover(kb, wait=False)
-    index = Index(kb)
-    index.sync()
-    return index

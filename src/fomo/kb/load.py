@@ -1,6 +1,7 @@
 """Files -> KnowledgeBase: the one way every command reads the map.
 
-Records come from the compiled index (fresh on every call); this module only turns them into
+Records come from the compiled index (fresh on every call), or straight from the files for a
+one-shot reader that finds no index (`load_once`); this module only turns them into
 model objects, tolerating wrong types (the validator reports those) but refusing files it cannot
 read at all, since every later answer would silently miss them.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,8 @@ from typing import Any
 from fomo.errors import FomoError
 from fomo.kb import schema
 from fomo.kb.articles import notebook_articles
-from fomo.kb.index import Index, OutlineRow, open_index
-from fomo.kb.location import resolve_kb
+from fomo.kb.index import Index, OutlineRow, open_index, read_files
+from fomo.kb.location import index_path, resolve_kb
 from fomo.kb.records import ROOT_PARENT
 from fomo.kb.schema import as_int, as_list, as_text
 from fomo.model import Article, KnowledgeBase, Paper, Part, Reference, Session, Source, Topic
@@ -169,7 +170,14 @@ class TopicCache:
 def build(index: Index, *, strict: bool = True, cache: TopicCache | None = None) -> KnowledgeBase:
     """A KnowledgeBase from the index's records; `strict` refuses unreadable files. With a
     `cache`, topics whose files did not change since its last use are taken from it."""
-    records = cache.records(index) if cache is not None else index.records()
+    return _build(cache.records(index) if cache is not None else index.records(), strict, cache)
+
+
+def _build(
+    records: Iterable[tuple[str, dict[str, Any] | _Cached]],
+    strict: bool,
+    cache: TopicCache | None,
+) -> KnowledgeBase:
     topics_raw: list[tuple[str, dict[str, Any] | _Cached]] = []
     sessions: list[Session] = []
     article_records: list[tuple[str, dict[str, Any]]] = []
@@ -223,6 +231,19 @@ def load(
     root = resolve_kb(kb)
     index = open_index(root)
     return Loaded(build(index, strict=strict, cache=cache), root, index)
+
+
+def load_once(kb: str | os.PathLike[str] | None = None) -> tuple[KnowledgeBase, Path]:
+    """The knowledge base and its folder, for a command that reads the map once and leaves
+    (`fomo build`): from the index when there is one, else straight from the files. A first
+    build would otherwise write an index it never reads, half of its load at 5,000 topics
+    (benchmarks/RESULTS.md, "Eleventh session"); the next command that needs one builds it."""
+    root = resolve_kb(kb)
+    if not index_path(root).exists():
+        return _build(read_files(root), True, None), root
+    loaded = load(root)
+    loaded.index.close()
+    return loaded.kb, root
 
 
 def _thin_topic(row: OutlineRow, root_id: str | None) -> Topic:

@@ -19,7 +19,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from fomo.errors import FomoError
-from fomo.kb.load import TopicCache, load
+from fomo.kb.load import TopicCache, load, load_once
 from fomo.site import incremental, pagefind
 from fomo.site.config import load_config
 from fomo.site.data import SiteData
@@ -62,8 +62,10 @@ class SiteBuilder:
         base_url: str | None = None,
         live_reload: bool = False,
         workers: int | None = None,
+        once: bool = False,
     ) -> None:
         self.kb_arg = kb
+        self.once = once  # builds once and leaves (`fomo build`): no index kept up to date
         self.workers = workers  # None: decide from the page count and the CPUs
         self.out = Path(out).resolve()
         self.search = search
@@ -78,20 +80,24 @@ class SiteBuilder:
         self._pages: dict[str, tuple[str, Page, frozenset[str]]] = {}
 
     def _load(self) -> SiteData:
-        loaded = load(self.kb_arg, cache=self.topics)
-        loaded.index.close()  # everything is in `loaded.kb`; no connection survives a fork
-        self.kb_root = loaded.root
-        config = load_config(loaded.root)
+        if self.once:
+            kb, root = load_once(self.kb_arg)
+        else:
+            loaded = load(self.kb_arg, cache=self.topics)
+            loaded.index.close()  # everything is in `loaded.kb`; no connection survives a fork
+            kb, root = loaded.kb, loaded.root
+        self.kb_root = root
+        config = load_config(root)
         if self.base_url is not None:
             config.base_url = self.base_url.rstrip("/") + "/" if self.base_url else ""
-        if loaded.kb.root is None:
+        if kb.root is None:
             raise FomoError(
                 "the map is empty",
-                file=str(loaded.root / "map"),
+                file=str(root / "map"),
                 hint="add map/index.md with a title and an essence",
             )
-        self._check_out(loaded.root)
-        return SiteData.of(loaded.kb, config, loaded.root)
+        self._check_out(root)
+        return SiteData.of(kb, config, root)
 
     def _check_out(self, kb_root: Path) -> None:
         out, kb_root = self.out, kb_root.resolve()
@@ -246,7 +252,7 @@ def build_site(
 ) -> BuildResult:
     """Build the site of `kb` into `out` (the library entry point of `fomo build`), warning
     when the site has no base_url (a published site needs one; a preview does not)."""
-    builder = SiteBuilder(kb, out, search=search, base_url=base_url, workers=workers)
+    builder = SiteBuilder(kb, out, search=search, base_url=base_url, workers=workers, once=True)
     result = builder.build()
     assert builder.data is not None
     if not builder.data.config.base_url:
