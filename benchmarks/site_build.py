@@ -10,13 +10,16 @@
   and its data + code size gzipped.
 
 Run: .venv/bin/python benchmarks/site_build.py [--sizes 1000 5000] [--no-mkdocs] [--map-nodes N]
-(alone on the machine: the build renders in one process per CPU, so other load distorts it).
+[--rounds N] [--before REV] (alone on the machine: the build renders in one process per CPU, so
+other load distorts it). `--before REV` also builds with git revision REV's code in each round,
+so that a change is measured against the code before it in the same conditions.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import io
 import os
 import random
 import resource
@@ -24,6 +27,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -241,6 +245,18 @@ def timed(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> f
     return time.perf_counter() - started
 
 
+def source_at(rev: str, target: Path) -> Path:
+    """The `src` folder of git revision `rev`, unpacked under `target` (for PYTHONPATH)."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", rev, "src"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    return target / "src"
+
+
 def fomo_build(kb: Path, out: Path, env: dict) -> dict[str, float]:
     """A cold `fomo build` with search (empty cache, new output folder) in a fresh process, timed
     from before the import: wall seconds, its phases, and peak RSS (MB) of the build process and
@@ -416,9 +432,13 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=1, help="alternate fomo and hugo+pagefind this many times"
     )
+    parser.add_argument("--before", metavar="REV", help="also build with REV's code each round")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="fomo-site-bench-"))
     env = {**os.environ, "FOMO_CACHE_DIR": str(work / "cache")}
+    before_env = (
+        {**env, "PYTHONPATH": str(source_at(args.before, work / "before"))} if args.before else None
+    )
     os.environ["FOMO_CACHE_DIR"] = env["FOMO_CACHE_DIR"]
     from fomo.site.pagefind import command  # the binary itself, as `fomo build` runs it
 
@@ -433,6 +453,7 @@ def main() -> None:
             if hugo is None:
                 print("hugo: not installed (apt-get install hugo), anchor skipped")
             rounds: list[tuple[float, float, float, float]] = []
+            befores: list[float] = []
             for number in range(args.rounds):
                 before = cpu_of_children()
                 figures = fomo_build(kb, work / f"site-{size}-{number}", env)
@@ -447,6 +468,14 @@ def main() -> None:
                     f" {figures['peak']:.0f} MB"
                     f" (largest child {figures['child_peak']:.0f} MB)"
                 )
+                if before_env is not None:
+                    earlier = fomo_build(kb, work / f"before-site-{size}-{number}", before_env)
+                    befores.append(ours / earlier["seconds"])
+                    print(
+                        f"fomo build at {args.before}: {earlier['seconds']:.1f} s (reading the kb"
+                        f" {earlier['load']:.1f} s, Pagefind {earlier['search']:.1f} s); now /"
+                        f" then = {befores[-1]:.2f}x"
+                    )
                 if hugo is None:
                     continue
                 before = cpu_of_children()
@@ -468,6 +497,11 @@ def main() -> None:
                 print(
                     f"median of {len(rounds)} alternating rounds: fomo / (hugo+pagefind) ="
                     f" {walls:.2f}x wall, {cpus:.2f}x user CPU"
+                )
+            if len(befores) > 1:
+                print(
+                    f"median of {len(befores)} rounds: fomo now / fomo at {args.before} ="
+                    f" {statistics.median(befores):.2f}x wall"
                 )
             if size <= 1000 and not args.no_mkdocs:
                 exe = ensure_mkdocs()
