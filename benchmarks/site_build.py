@@ -246,7 +246,8 @@ def timed(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> f
 
 
 def source_at(rev: str, target: Path) -> Path:
-    """The `src` folder of git revision `rev`, unpacked under `target` (for PYTHONPATH)."""
+    """The `src` folder of git revision `rev`, unpacked under `target` (for PYTHONPATH), with
+    this checkout's vendored scripts (npm's, not in git), so both builds copy the same assets."""
     archive = subprocess.run(
         ["git", "-C", str(ROOT), "archive", "--format=tar", rev, "src"],
         capture_output=True,
@@ -254,6 +255,9 @@ def source_at(rev: str, target: Path) -> Path:
     ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(target, filter="data")
+    vendor = Path("src/fomo/site/assets/vendor")
+    if (ROOT / vendor).is_dir():
+        shutil.copytree(ROOT / vendor, target / vendor, dirs_exist_ok=True)
     return target / "src"
 
 

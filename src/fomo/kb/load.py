@@ -170,11 +170,13 @@ class TopicCache:
 def build(index: Index, *, strict: bool = True, cache: TopicCache | None = None) -> KnowledgeBase:
     """A KnowledgeBase from the index's records; `strict` refuses unreadable files. With a
     `cache`, topics whose files did not change since its last use are taken from it."""
-    return _build(cache.records(index) if cache is not None else index.records(), strict, cache)
+    records = cache.records(index) if cache is not None else index.records()
+    return _build(records, strict=strict, cache=cache)
 
 
 def _build(
     records: Iterable[tuple[str, dict[str, Any] | _Cached]],
+    *,
     strict: bool,
     cache: TopicCache | None,
 ) -> KnowledgeBase:
@@ -240,7 +242,7 @@ def load_once(kb: str | os.PathLike[str] | None = None) -> tuple[KnowledgeBase, 
     (benchmarks/RESULTS.md, "Eleventh session"); the next command that needs one builds it."""
     root = resolve_kb(kb)
     if not index_path(root).exists():
-        return _build(read_files(root), True, None), root
+        return _build(read_files(root), strict=True, cache=None), root
     loaded = load(root)
     loaded.index.close()
     return loaded.kb, root
