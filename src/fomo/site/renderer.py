@@ -12,6 +12,7 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
+from fomo.site.config import SiteConfig
 from fomo.site.data import SiteData
 from fomo.site.links import Output, article_href, session_href, short, topic_href
 from fomo.site.markdown import MarkdownRenderer, Rendered, web_url
@@ -20,6 +21,21 @@ from fomo.site.pages import Page, PageKind
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 OVERRIDES = "templates"  # a folder next to map/ whose files replace ours by name
 MD_CACHE = 20000
+
+
+@dataclass(frozen=True, slots=True)
+class PageVars:
+    """What every template sees as `page`: an object, not a dict, since Jinja tries an
+    attribute before a key and a dict's miss raises (a topic page reads `page.root` some 25
+    times)."""
+
+    rel: str  # the output path
+    url: str
+    root: str  # the prefix from this page to the site's root
+    config: SiteConfig
+    nav: list[tuple[str, str]]
+    live_reload: bool
+    has_mermaid_js: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,15 +119,15 @@ class Renderer:
     def template(self, name: str, output: Output, **context: Any) -> str:
         data = self.data
         depth = output.path.count("/")
-        page = {
-            "rel": output.path,
-            "url": output.url,
-            "root": (data.config.base_url or "/") if output.path == "404.html" else "../" * depth,
-            "config": data.config,
-            "nav": self.nav,
-            "live_reload": self.live_reload,
-            "has_mermaid_js": self.has_mermaid_js,
-        }
+        page = PageVars(
+            rel=output.path,
+            url=output.url,
+            root=(data.config.base_url or "/") if output.path == "404.html" else "../" * depth,
+            config=data.config,
+            nav=self.nav,
+            live_reload=self.live_reload,
+            has_mermaid_js=self.has_mermaid_js,
+        )
         return self._template(name).render(page=page, **context)
 
     def markdown(self, text: str, prefix: str) -> Rendered:
