@@ -60,7 +60,6 @@ class SiteBuilder:
         *,
         search: bool = True,
         base_url: str | None = None,
-        live_reload: bool = False,
         workers: int | None = None,
         once: bool = False,
     ) -> None:
@@ -70,7 +69,6 @@ class SiteBuilder:
         self.out = Path(out).resolve()
         self.search = search
         self.base_url = base_url
-        self.live_reload = live_reload
         self.data: SiteData | None = None
         self.kb_root: Path | None = None
         self.writer = Writer(self.out)
@@ -126,7 +124,6 @@ class SiteBuilder:
                 data,
                 self.kb_root,
                 nav=nav,
-                live_reload=self.live_reload,
                 has_mermaid_js=mermaid_js() is not None,
             )
         else:

@@ -29,12 +29,10 @@ class PageVars:
     attribute before a key and a dict's miss raises (a topic page reads `page.root` some 25
     times)."""
 
-    rel: str  # the output path
     url: str
     root: str  # the prefix from this page to the site's root
     config: SiteConfig
     nav: list[tuple[str, str]]
-    live_reload: bool
     has_mermaid_js: bool
 
 
@@ -76,13 +74,11 @@ class Renderer:
         kb_root: Path | None,
         *,
         nav: list[tuple[str, str]],
-        live_reload: bool = False,
         has_mermaid_js: bool = False,
     ) -> None:
         self.data = data
         self.env = environment(kb_root)
         self.nav = nav
-        self.live_reload = live_reload
         self.has_mermaid_js = has_mermaid_js
         self.markdown_renderer = MarkdownRenderer()
         self._templates: dict[str, Any] = {}
@@ -120,12 +116,10 @@ class Renderer:
         data = self.data
         depth = output.path.count("/")
         page = PageVars(
-            rel=output.path,
             url=output.url,
             root=(data.config.base_url or "/") if output.path == "404.html" else "../" * depth,
             config=data.config,
             nav=self.nav,
-            live_reload=self.live_reload,
             has_mermaid_js=self.has_mermaid_js,
         )
         return self._template(name).render(page=page, **context)
