@@ -120,6 +120,15 @@ def test_broken_map_gives_file_and_line_not_traceback(capsys, make_kb) -> None:
         assert "map/basics/x.md:2" in err and "Traceback" not in err
 
 
+def test_deeply_nested_front_matter_is_refused_with_its_line(capsys, make_kb, tmp_path) -> None:
+    deep = "[" * 700 + "]" * 700
+    broken = make_kb({**STARTER, "map/basics/x.md": f"---\ntitle: X\nx: {deep}\n---\n"})
+    code, out, err = run(capsys, "check", "--kb", str(broken))
+    assert code == 1 and "map/basics/x.md:3" in out and "nested more than" in out
+    code, _, err = run(capsys, "build", "--kb", str(broken), "--out", str(tmp_path / "site"))
+    assert code == 2 and "map/basics/x.md:3" in err and "Traceback" not in err
+
+
 def test_usage_error_exits_2(capsys) -> None:
     with pytest.raises(SystemExit) as done:
         main(["tree", "--depth", "many"])

@@ -15,6 +15,14 @@ from fomo.kb.location import MAP_DIR, SESSIONS_DIR
 from fomo.kb.names import make_id, slug
 
 ROOT_PARENT = ""  # the parent recorded for a top-level branch: whatever the root's id is
+# Front matter holds flat fields and short lists of records; a value nested deeper than this is
+# broken or hostile, and converting it would exhaust Python's recursion limit (libyaml itself
+# accepts up to 1,000 levels).
+MAX_NESTING = 50
+
+
+class _TooDeep(Exception):
+    pass
 
 
 def slugify(text: str) -> str:
@@ -46,16 +54,26 @@ def topic_place(rel: str, meta: dict[str, Any]) -> tuple[str, str | None]:
     return topic_id, parent
 
 
-def _jsonable(value: Any) -> Any:
+def _jsonable(value: Any, depth: int = 0) -> Any:
+    if depth > MAX_NESTING:
+        raise _TooDeep
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): _jsonable(v, depth + 1) for k, v in value.items()}
     if isinstance(value, (list, tuple, set)):
-        return [_jsonable(v) for v in value]
+        return [_jsonable(v, depth + 1) for v in value]
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
+
+
+def _too_deep(value: Any) -> bool:
+    try:
+        _jsonable(value, 1)
+    except _TooDeep:
+        return True
+    return False
 
 
 def read_record(raw: bytes, rel: str) -> dict[str, Any]:
@@ -73,12 +91,22 @@ def read_record(raw: bytes, rel: str) -> dict[str, Any]:
             "hint": error.hint,
         }
     else:
-        record["meta"] = _jsonable(document.meta)
-        record["body"] = document.body
-        record["lines"] = document.key_lines
-        record["body_line"] = document.body_line
-        if document.repeated:
-            record["repeated"] = document.repeated
+        try:
+            record["meta"] = _jsonable(document.meta)
+        except _TooDeep:
+            key = str(next(k for k, v in document.meta.items() if _too_deep(v)))
+            record["error"] = {
+                "code": "bad-yaml",
+                "message": f"the value of {key!r} is nested more than {MAX_NESTING} levels deep",
+                "line": document.line_of(key),
+                "hint": "front matter holds plain fields and short lists; flatten that value",
+            }
+        else:
+            record["body"] = document.body
+            record["lines"] = document.key_lines
+            record["body_line"] = document.body_line
+            if document.repeated:
+                record["repeated"] = document.repeated
     if kind == "topic":
         record["id"], record["parent"] = topic_place(rel, record["meta"])
     return record
