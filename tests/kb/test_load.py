@@ -98,6 +98,20 @@ def test_cache_follows_a_new_root_id_into_the_root_children(make_kb) -> None:
     assert _same_topics(kb.topics, load(root).kb.topics)
 
 
+def test_cache_forgets_files_that_are_gone_so_renames_do_not_pile_up(make_kb) -> None:
+    root = make_kb(STARTER)
+    cache = TopicCache()
+    files = len(load(root, cache=cache).kb.topics)
+    folder = root / "map/basics"
+    for name in ("basics-1", "basics-2", "basics-3", "basics"):
+        moved = folder.with_name(name)
+        folder.rename(moved)
+        folder = moved
+        kb = load(root, cache=cache).kb
+        assert len(cache) == files == len(kb.topics)
+    assert _same_topics(kb.topics, load(root).kb.topics)
+
+
 def test_cache_still_refuses_a_file_broken_since(make_kb) -> None:
     root = make_kb(STARTER)
     cache = TopicCache()

@@ -148,14 +148,26 @@ class TopicCache:
         self._topics: dict[str, tuple[str, _Cached]] = {}
         self._digests: dict[str, str] = {}
 
+    def __len__(self) -> int:
+        """The topics held: those of the files the last load read."""
+        return len(self._topics)
+
     def records(self, index: Index) -> Iterator[tuple[str, dict[str, Any] | _Cached]]:
+        """The index's records, cached topics for unchanged files; once all are read, the
+        files that are gone (deleted, renamed, moved) are forgotten."""
+        seen = set()
         for path, digest, kind, record in index.encoded_records():
+            seen.add(path)
             self._digests[path] = digest
             cached = self._topics.get(path)
             if kind == "topic" and cached is not None and cached[0] == digest:
                 yield path, cached[1]
             else:
                 yield path, json.loads(record)
+        for gone in self._digests.keys() - seen:
+            del self._digests[gone]
+        for gone in self._topics.keys() - seen:
+            del self._topics[gone]
 
     def topic(self, path: str, record: dict[str, Any] | _Cached, root_id: str | None) -> Topic:
         if isinstance(record, _Cached):
