@@ -186,3 +186,14 @@ def test_html_becomes_text_with_code_fenced() -> None:
     assert text.startswith("On DPO\nUse `DPO()` & RLHF.")
     assert "```\nPPO\nRLHF\n```" in text
     assert html_to_text("") == ""
+
+
+def test_a_long_lived_index_keeps_its_word_tables_bounded(kb, monkeypatch) -> None:
+    from fomo.query import annotate as module
+
+    monkeypatch.setattr(module, "WORD_CACHE", 50)
+    index = build_index(kb)
+    for batch in range(10):
+        text = " ".join(f"word{batch}x{i}" for i in range(40)) + " uses Mixture of Experts"
+        assert ("Mixture of Experts", "moe") in found(index, text)
+        assert len(index.starts) <= 50 + 45 and len(index.word_keys) <= 50 + 45

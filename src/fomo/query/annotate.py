@@ -323,6 +323,9 @@ def _scan(index: TermIndex, text: str) -> Iterator[tuple[Mention, bool]]:
     ends = list(itertools.accumulate(map(len, parts)))
     words = parts[1::2]
     starts = index.starts
+    if len(starts) > WORD_CACHE:  # a long-lived index (the MCP server) sees ever new words
+        starts.clear()
+        index.word_keys.clear()
     for word in set(words).difference(starts):
         starts[word] = index.can_start(word)
     shields = _protected(text)
