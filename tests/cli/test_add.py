@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from fomo.cli import main
@@ -77,3 +78,16 @@ def test_refused_add_exits_2_with_a_reason(starter_kb: Path, capsys) -> None:
     assert code == 2
     assert "unknown parent 'prefrences'" in err and "did you mean 'preferences'" in err
     assert "Traceback" not in err
+
+
+def test_add_refuses_a_crafted_journal_and_leaves_outside_files(starter_kb: Path, capsys) -> None:
+    victim = starter_kb.parent / "victim.txt"
+    victim.write_text("precious")
+    step = {"writes": [{"path": "../victim.txt", "old": None}]}
+    (starter_kb / ".fomo-journal.json").write_text(json.dumps({"version": 1, "changes": [step]}))
+    argv = ["add", "simpo", "--kb", str(starter_kb), "--under", "preferences"]
+    code = main([*argv, "--title", "SimPO", "--essence", "A preference loss."])
+    err = capsys.readouterr().err
+    assert code == 2 and "not an edit journal FOMO wrote" in err and "Traceback" not in err
+    assert victim.read_text() == "precious"
+    assert "simpo" not in load(starter_kb).kb.topics

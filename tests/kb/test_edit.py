@@ -503,3 +503,35 @@ def test_one_line_maps_and_lists_read_back_as_written(text: str) -> None:
         "references": [{"title": text, "url": "https://example.org/"}],
         "aliases": [text],
     }
+
+
+@pytest.mark.parametrize(
+    "step",
+    [
+        {"writes": [{"path": "../outside/victim.txt", "old": None}]},
+        {"writes": [{"path": "../outside/victim.txt", "old": "overwritten"}]},
+        {"moves": [["../outside/victim.txt", "map/stolen.md"]]},
+        {"created_dirs": ["/tmp"]},
+        {"writes": {"path": "map/index.md"}},
+    ],
+)
+def test_a_journal_fomo_did_not_write_is_refused_and_touches_nothing(
+    starter_kb: Path, step: dict
+) -> None:
+    """A knowledge base cloned from someone's repository may carry a crafted journal: rolling
+    it back must not delete, overwrite or move a file outside the knowledge base."""
+    import json
+
+    from fomo.kb.location import JOURNAL
+
+    victim = starter_kb.parent / "outside" / "victim.txt"
+    victim.parent.mkdir()
+    victim.write_text("precious")
+    (starter_kb / JOURNAL).write_text(json.dumps({"version": 1, "changes": [step]}))
+    with pytest.raises(FomoError) as caught:
+        edit.recover(starter_kb)
+    assert caught.value.file == JOURNAL and "not an edit journal" in caught.value.message
+    assert victim.read_text() == "precious"
+    assert (starter_kb / JOURNAL).exists()
+    assert "rlhf" in load(starter_kb).kb.topics  # reading still works, and still harmless
+    assert victim.read_text() == "precious"

@@ -17,6 +17,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from fomo.errors import FomoError
 from fomo.kb.edit.change import Change
 from fomo.kb.edit.files import atomic_write, fsync_dir, in_git_work_tree, rename
 from fomo.kb.location import JOURNAL, edit_pending
@@ -34,6 +35,47 @@ def write(root: Path, batch: Iterable[Change]) -> None:
         for change in batch
     ]
     atomic_write(root / JOURNAL, json.dumps({"version": 1, "changes": steps}))
+
+
+def _check(root: Path, changes: object) -> None:
+    """Refuse a journal FOMO did not write before acting on it: it sits in the knowledge base,
+    which may come from anyone's git repository, and rolling back writes, deletes and renames
+    the files it names. Every step must have the shape `write` gives it and name a path inside
+    the knowledge base."""
+    inside = root.resolve()
+
+    def path_ok(value: object) -> bool:
+        if not isinstance(value, str) or not value or Path(value).is_absolute():
+            return False
+        return ".." not in Path(value).parts and (root / value).resolve().is_relative_to(inside)
+
+    def step_ok(change: object) -> bool:
+        if not isinstance(change, dict):
+            return False
+        writes = change.get("writes", [])
+        moves = change.get("moves", [])
+        folders = [*change.get("created_dirs", []), *change.get("removed_dirs", [])]
+        return (
+            isinstance(writes, list)
+            and isinstance(moves, list)
+            and all(
+                isinstance(w, dict)
+                and path_ok(w.get("path"))
+                and (w.get("old") is None or isinstance(w.get("old"), str))
+                for w in writes
+            )
+            and all(isinstance(m, list) and len(m) == 2 and all(map(path_ok, m)) for m in moves)
+            and all(map(path_ok, folders))
+        )
+
+    if not isinstance(changes, list) or not all(map(step_ok, changes)):
+        raise FomoError(
+            "not an edit journal FOMO wrote (a step is malformed or names a path outside "
+            "the knowledge base); nothing was rolled back",
+            file=JOURNAL,
+            hint="if no fomo edit was interrupted here, delete the file; if one was, restore "
+            "the knowledge base with git and delete it",
+        )
 
 
 def _missing_folders(root: Path, change: Change) -> list[str]:
@@ -73,6 +115,7 @@ def rollback(root: Path) -> bool:
         return False
     except (OSError, ValueError, KeyError, TypeError):
         changes = []  # a journal cut short was written before any step: nothing to undo
+    _check(root, changes)
     git = any(c.get("moves") for c in changes) and in_git_work_tree(root)
     folders: set[Path] = {root}
     for change in reversed(changes):
