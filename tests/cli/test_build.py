@@ -59,3 +59,99 @@ def test_build_without_mermaid_warns_once_on_stderr(
 
 def test_serve_rejects_a_bad_port(starter_kb: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--kb", str(starter_kb), "--port", "70000"]) == 2
+
+
+SECRET_NOTEBOOK = {
+    "cells": [
+        {"cell_type": "markdown", "id": "a", "metadata": {}, "source": "SECRET-TEXT"},
+        {
+            "cell_type": "code",
+            "id": "b",
+            "execution_count": 1,
+            "metadata": {},
+            "source": "x",
+            "outputs": [
+                {
+                    "output_type": "display_data",
+                    "metadata": {},
+                    "data": {"image/png": "iVBORw0KGgo="},
+                }
+            ],
+        },
+    ],
+    "metadata": {},
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+
+
+def _session(article: str) -> str:
+    return f"---\ntitle: S\nparts:\n  - {{number: 1, title: P, article: {article!r}}}\n---\n"
+
+
+@pytest.mark.parametrize("how", ["dotdot", "symlink"])
+def test_a_notebook_part_cannot_read_or_write_outside(
+    make_kb, tmp_path: Path, capsys: pytest.CaptureFixture[str], how: str
+) -> None:
+    """A cloned kb's part may name a notebook outside it: never published, never written to."""
+    import json
+
+    from tests.conftest import STARTER
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "x.ipynb").write_text(json.dumps(SECRET_NOTEBOOK))
+    article = "../../../outside/x.ipynb" if how == "dotdot" else "nb.ipynb"
+    kb = make_kb({**STARTER, "sessions/01-s/index.md": _session(article)})
+    if how == "symlink":
+        (kb / "sessions/01-s/nb.ipynb").symlink_to(outside / "x.ipynb")
+    assert main(["check", "--kb", str(kb)]) == 1
+    assert "bad-article" in capsys.readouterr().out
+    out = tmp_path / "site"
+    assert main(["build", "--kb", str(kb), "--out", str(out), "--no-search"]) == 0
+    published = "".join(p.read_text("utf-8", "replace") for p in out.rglob("*.html"))
+    assert "SECRET-TEXT" not in published
+    assert sorted(p.name for p in outside.iterdir()) == ["x.ipynb"]
+
+
+def test_a_notebook_against_the_schema_is_a_finding_and_a_clear_build_error(
+    make_kb, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from tests.conftest import STARTER
+
+    book = {**SECRET_NOTEBOOK, "metadata": {"kernelspec": "python", "authors": 5}}
+    kb = make_kb(
+        {
+            **STARTER,
+            "sessions/01-s/index.md": _session("nb.ipynb"),
+            "sessions/01-s/nb.ipynb": json.dumps(book),
+        }
+    )
+    assert main(["check", "--kb", str(kb)]) == 1
+    assert "bad-notebook" in capsys.readouterr().out
+    assert main(["build", "--kb", str(kb), "--out", str(tmp_path / "s"), "--no-search"]) == 2
+    err = capsys.readouterr().err
+    assert "nb.ipynb" in err and "not a readable Jupyter notebook" in err
+    assert "Traceback" not in err
+
+
+def test_files_a_browser_would_run_are_not_copied(
+    make_kb, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import STARTER
+
+    script = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    kb = make_kb(
+        {
+            **STARTER,
+            "sessions/01-s/index.md": _session("a.md"),
+            "sessions/01-s/a.md": "---\ntitle: A\n---\n[one](p.svgz) and [two](p.xhtm)\n",
+            "sessions/01-s/p.svgz": script,
+            "sessions/01-s/p.xhtm": script,
+        }
+    )
+    out = tmp_path / "site"
+    assert main(["build", "--kb", str(kb), "--out", str(out), "--no-search"]) == 0
+    assert not [p for p in out.rglob("p.*")]

@@ -10,6 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from fomo.errors import FomoError
 from fomo.site.serve import resolve_request
 from fomo.site.write import Writer, existing, put
 from tests.conftest import topic_file
@@ -114,3 +117,15 @@ def test_a_build_killed_at_any_write_leaves_whole_pages(tmp_path: Path) -> None:
         build_site(kb, out, search=False)  # the next build finishes the job
         assert not list(out.rglob(".fomo-*.tmp"))
         assert _files(out) == new
+
+
+@pytest.mark.parametrize("path", ["../escaped.html", "a/../../escaped.html", "/tmp/escaped.html"])
+def test_writer_refuses_a_path_that_leaves_the_output_folder(tmp_path: Path, path: str) -> None:
+    out = tmp_path / "out"
+    writer = Writer(out)
+    with pytest.raises(FomoError) as caught:
+        writer.write(path, "x")
+    assert "outside the output folder" in caught.value.message
+    with pytest.raises(FomoError):
+        writer.remove(path)
+    assert not (tmp_path / "escaped.html").exists()

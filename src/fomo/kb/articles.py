@@ -125,15 +125,28 @@ def plan_article(
     )
 
 
+def plain_file_name(name: str) -> bool:
+    """A part's `article` names a file in its session's folder, as `fomo new-article` writes it:
+    no folders, no `..`, nothing hidden. (Markdown articles are read only there anyway; a
+    notebook's path is read and its outputs written from this name, so it must stay there.)"""
+    return bool(name) and not any(c in name for c in "/\\\0") and not name.startswith(".")
+
+
+def inside(root: Path, path: str) -> bool:
+    """Whether `root/path`, with every symlink followed, is still under `root`."""
+    return (root / path).resolve().is_relative_to(root.resolve())
+
+
 def notebook_articles(sessions: list[Session]) -> list[Article]:
     """An article per part whose article is a Jupyter notebook (`.ipynb`; the index reads only
     Markdown): the part gives its front matter (title, author, topics, status); the site reads
-    the cells, and the notebook's own title when it has one."""
+    the cells, and the notebook's own title when it has one. A name that is not a plain file
+    name gives no article (`fomo check` reports it)."""
     found = []
     for session in sessions:
         folder = session.source.file.rsplit("/", 1)[0]
         for part in session.parts:
-            if part.article and part.article.endswith(".ipynb"):
+            if part.article and part.article.endswith(".ipynb") and plain_file_name(part.article):
                 found.append(
                     Article(
                         path=f"{folder}/{part.article}",
@@ -154,7 +167,10 @@ def notebook_articles(sessions: list[Session]) -> list[Article]:
 
 PAGE_SUFFIXES = (".md", ".ipynb")
 # Files a browser would run if the site served them from its own origin: never copied.
-ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".xht", ".shtml", ".js", ".mjs", ".xml", ".xsl")
+ACTIVE_SUFFIXES = (
+    *(".html", ".htm", ".xhtml", ".xht", ".xhtm", ".shtml", ".js", ".mjs", ".xml", ".xsl"),
+    *(".xslt", ".svgz", ".rdf", ".mml", ".xul", ".atom"),
+)
 _HTML_URL = re.compile(r"""\b(src|href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
 # A URL where Markdown or HTML puts one: `](url`, `]: url`, `src=`/`href=`. Cheaper than a parse,
@@ -284,15 +300,19 @@ def link_problems(
 def notebook_problems(root: Path, kb: KnowledgeBase, path: str) -> list[tuple[str, int, str, str]]:
     """The same for a notebook article: its markdown cells' links, each reported on the line of
     the notebook file that holds it; a file that is not notebook JSON is one finding."""
+    import nbformat
+
     raw = (root / path).read_text(encoding="utf-8", errors="replace")
     try:
         cells = json.loads(raw).get("cells", [])
-    except (ValueError, AttributeError) as error:
+        nbformat.validate(nbformat.reads(raw, as_version=4))  # what the site will insist on
+    except Exception as error:  # JSON, nbformat's reader and its schema all raise their own
+        message = getattr(error, "msg", None) or str(error).splitlines()[0][:200]
         return [
             (
                 "bad-notebook",
                 getattr(error, "lineno", 1),
-                f"not a readable Jupyter notebook: {getattr(error, 'msg', error)}",
+                f"not a readable Jupyter notebook: {message}",
                 "open and save it again in Jupyter, or fix the JSON",
             )
         ]

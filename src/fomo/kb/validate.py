@@ -346,7 +346,20 @@ def _check_part(
     check_fields(report, path, schema.PART, part, lambda key: report.line_of(path, key, at), "part")
     _check_ids_exist(report, path, at, part.get("topics"), kb, "part", known)
     article = part.get("article")
-    if isinstance(article, str) and not (root / folder / article).is_file():
+    from fomo.kb.articles import inside, plain_file_name
+
+    if isinstance(article, str) and (
+        not plain_file_name(article) or not inside(root, f"{folder}/{article}")
+    ):
+        report.add(
+            "bad-article",
+            path,
+            report.line_of(path, article, at),
+            f"part's article '{article}' is not a file of {folder}/ (a folder, '..', a hidden "
+            "name, or a link that leads out of the knowledge base)",
+            "put the article in the session's folder and give its file name alone",
+        )
+    elif isinstance(article, str) and not (root / folder / article).is_file():
         report.add(
             "missing-article",
             path,

@@ -50,6 +50,7 @@ def read(root: Path, rel: str) -> Notebook:
 
     try:
         node = nbformat.read(str(root / rel), as_version=4)
+        nbformat.validate(node)  # reading only warns; the fields below are then the schema's
     except FileNotFoundError:
         raise FomoError(f"{rel} does not exist", file=rel, hint="fix the part's article") from None
     except Exception as error:  # nbformat raises JSON, validation and version errors alike

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from markupsafe import escape
 
 from fomo.errors import FomoError
-from fomo.kb.articles import ACTIVE_SUFFIXES, candidate_urls
+from fomo.kb.articles import ACTIVE_SUFFIXES, candidate_urls, inside
 from fomo.kb.articles import resolve as resolve_link
 from fomo.model import Article, KnowledgeBase
 from fomo.site import notebook as notebooks
@@ -103,7 +103,8 @@ def render_article(
         generated[site_path] = content
         return prefix + quote(site_path)
 
-    if not (root / article.path).is_file():  # `fomo check` names it (missing-article)
+    if not inside(root, article.path) or not (root / article.path).is_file():
+        # `fomo check` names it (bad-article, missing-article)
         name = escape(article.path.rsplit("/", 1)[-1])
         return ArticleBody(
             Rendered(f'<p class="missing">The notebook {name} is not there yet.</p>')

@@ -20,6 +20,8 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from fomo.errors import FomoError
+
 TEMPORARY_PREFIX = ".fomo-"
 TEMPORARY_SUFFIX = ".tmp"
 
@@ -58,12 +60,23 @@ class Writer:
         self._digests: dict[str, str] = {}
         self._folders: set[str] = set()
 
+    def _target(self, path: str) -> Path:
+        """`root/path`, refusing a path that would leave the output folder: page paths come
+        from names in the knowledge base, which may be anyone's."""
+        if path.startswith("/") or ".." in path.split("/"):
+            raise FomoError(
+                f"refusing to write {path!r}: it would land outside the output folder",
+                hint="rename the file or folder of the knowledge base that gives this page "
+                "its path (`fomo check` reports the part or article)",
+            )
+        return self.root / path
+
     def write(self, path: str, text: str | bytes) -> bool:
         """Write `text` (or bytes: an article's image) at `path` (relative, `/`-separated)
         unless it is already there; True when the file was written."""
         data = text.encode("utf-8") if isinstance(text, str) else text
         digest = digest_of(data)
-        target = self.root / path
+        target = self._target(path)
         if self._digests.get(path) == digest and target.exists():
             return False
         folder = path.rpartition("/")[0]
@@ -84,7 +97,7 @@ class Writer:
     def remove(self, path: str) -> None:
         self._digests.pop(path, None)
         with contextlib.suppress(FileNotFoundError):
-            (self.root / path).unlink()
+            self._target(path).unlink()
 
     def paths(self) -> set[str]:
         return set(self._digests)
