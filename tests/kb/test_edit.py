@@ -190,6 +190,18 @@ def test_adding_under_a_leaf_turns_it_into_a_folder(starter_kb: Path) -> None:
     assert kb.topics["dpo"].parent == "preferences"
 
 
+def test_an_edit_never_writes_through_a_folder_link_out_of_the_kb(starter_kb: Path) -> None:
+    outside = starter_kb.parent / "outside"
+    outside.mkdir()
+    (starter_kb / "map/training/preferences/dpo").symlink_to(outside)
+    change = edit.add_topic(starter_kb, "dpo", "kto", title="KTO", essence="Prospect theory loss.")
+    with pytest.raises(FomoError) as caught:
+        edit.apply(change, starter_kb)
+    assert "leads out of the knowledge base" in caught.value.message
+    assert list(outside.iterdir()) == []
+    assert (starter_kb / "map/training/preferences/dpo.md").is_file()
+
+
 def test_create_topic_under_the_root_and_allowing_a_placeholder(starter_kb: Path) -> None:
     fields = {"title": "Agents", "essence": "TODO: write it", "status": "emerging"}
     with pytest.raises(FomoError, match="placeholder"):

@@ -132,11 +132,6 @@ def plain_file_name(name: str) -> bool:
     return bool(name) and not any(c in name for c in "/\\\0") and not name.startswith(".")
 
 
-def inside(root: Path, path: str) -> bool:
-    """Whether `root/path`, with every symlink followed, is still under `root`."""
-    return (root / path).resolve().is_relative_to(root.resolve())
-
-
 def notebook_articles(sessions: list[Session]) -> list[Article]:
     """An article per part whose article is a Jupyter notebook (`.ipynb`; the index reads only
     Markdown): the part gives its front matter (title, author, topics, status); the site reads

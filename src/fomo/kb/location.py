@@ -46,6 +46,14 @@ def resolve_kb(path: str | os.PathLike[str] | None) -> Path:
     return bundled_kb()
 
 
+def inside(kb: Path, rel: str) -> bool:
+    """Whether `kb/rel` stays under `kb` with every `..` and symlink followed: a knowledge base
+    may be anyone's repository, and its names must not lead FOMO to read or write elsewhere."""
+    if not rel or Path(rel).is_absolute():
+        return False
+    return (kb / rel).resolve().is_relative_to(kb.resolve())
+
+
 def edit_pending(kb: Path) -> bool:
     """Whether a killed edit left its journal (or the journal's temporary file) behind: one
     listing of the knowledge base's top folder, cheap enough for every command."""

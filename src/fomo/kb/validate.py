@@ -346,7 +346,8 @@ def _check_part(
     check_fields(report, path, schema.PART, part, lambda key: report.line_of(path, key, at), "part")
     _check_ids_exist(report, path, at, part.get("topics"), kb, "part", known)
     article = part.get("article")
-    from fomo.kb.articles import inside, plain_file_name
+    from fomo.kb.articles import plain_file_name
+    from fomo.kb.location import inside
 
     if isinstance(article, str) and (
         not plain_file_name(article) or not inside(root, f"{folder}/{article}")

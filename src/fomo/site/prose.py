@@ -16,8 +16,9 @@ from urllib.parse import quote
 from markupsafe import escape
 
 from fomo.errors import FomoError
-from fomo.kb.articles import ACTIVE_SUFFIXES, candidate_urls, inside
+from fomo.kb.articles import ACTIVE_SUFFIXES, candidate_urls
 from fomo.kb.articles import resolve as resolve_link
+from fomo.kb.location import inside
 from fomo.model import Article, KnowledgeBase
 from fomo.site import notebook as notebooks
 from fomo.site.data import SiteData

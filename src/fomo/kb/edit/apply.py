@@ -15,6 +15,7 @@ from fomo.kb.edit.change import Change
 from fomo.kb.edit.faults import os_error
 from fomo.kb.edit.files import atomic_write, fsync_dir, in_git_work_tree, rename
 from fomo.kb.edit.lock import LOCK_TIMEOUT, locked
+from fomo.kb.location import inside
 
 
 def _final_to_original(change: Change) -> dict[str, str]:
@@ -41,6 +42,19 @@ def _preflight(root: Path, change: Change) -> None:
         hint="run the command again",
         code="changed",
     )
+    touched = [
+        *(path for move in change.moves for path in move),
+        *(write.path for write in change.writes),
+        *change.created_dirs,
+        *change.removed_dirs,
+    ]
+    for path in touched:
+        if not inside(root, path):
+            raise FomoError(
+                f"{path} leads out of the knowledge base (a symbolic link on the way); "
+                "nothing was changed",
+                hint="replace the link with a real folder, or edit that file by hand",
+            )
     for source, _target in change.moves:
         if not (root / source).exists():
             raise stale

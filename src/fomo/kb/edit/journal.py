@@ -20,7 +20,7 @@ from pathlib import Path
 from fomo.errors import FomoError
 from fomo.kb.edit.change import Change
 from fomo.kb.edit.files import atomic_write, fsync_dir, in_git_work_tree, rename
-from fomo.kb.location import JOURNAL, edit_pending
+from fomo.kb.location import JOURNAL, edit_pending, inside
 
 
 def write(root: Path, batch: Iterable[Change]) -> None:
@@ -42,12 +42,9 @@ def _check(root: Path, changes: object) -> None:
     which may come from anyone's git repository, and rolling back writes, deletes and renames
     the files it names. Every step must have the shape `write` gives it and name a path inside
     the knowledge base."""
-    inside = root.resolve()
 
     def path_ok(value: object) -> bool:
-        if not isinstance(value, str) or not value or Path(value).is_absolute():
-            return False
-        return ".." not in Path(value).parts and (root / value).resolve().is_relative_to(inside)
+        return isinstance(value, str) and ".." not in Path(value).parts and inside(root, value)
 
     def step_ok(change: object) -> bool:
         if not isinstance(change, dict):
