@@ -175,3 +175,17 @@ def test_a_config_that_is_no_regular_file_or_too_big_is_refused(tmp_path: Path) 
     with pytest.raises(FomoError) as caught:
         read_config(big)
     assert caught.value.code == "too-large"
+
+
+def test_linked_hidden_files_go_under_files_not_the_kb_root(
+    starter_kb: Path, tmp_path: Path
+) -> None:
+    """A site's page linking `.github/workflows/x.yml` must not plant a workflow in the kb."""
+    project = tmp_path / "project"
+    (project / "docs" / ".github" / "workflows").mkdir(parents=True)
+    (project / "docs" / ".github" / "workflows" / "x.yml").write_text("on: push\n")
+    (project / "docs" / "page.md").write_text("# Page\n\n[ci](.github/workflows/x.yml)\n")
+    (project / "mkdocs.yml").write_text("site_name: P\nnav:\n  - S:\n    - page.md\n")
+    plan = plan_mkdocs(project / "mkdocs.yml", starter_kb, load(starter_kb).kb)
+    files = [a.path for a in plan.actions if a.action == "file"]
+    assert files == ["files/.github/workflows/x.yml"]

@@ -325,7 +325,8 @@ class _Planner:
         if not source.is_file() or not _inside(docs, project_path):
             return None
         target = project_path
-        if target.startswith(RESERVED) or target in RESERVED:
+        hidden = any(part.startswith(".") for part in target.split("/"))  # .github/, .git/
+        if target.startswith(RESERVED) or target in RESERVED or hidden:
             target = f"files/{target}"
         data = source.read_bytes()
         existing = self.root / target
