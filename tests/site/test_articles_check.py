@@ -91,3 +91,21 @@ def test_a_notebook_parts_links_are_checked_on_their_line(
         ("sessions/01-training/broken.ipynb", 1, "bad-notebook"),
         ("sessions/01-training/notes.ipynb", line, "missing-file"),
     ]
+
+
+def test_a_notebook_without_cell_ids_is_read_without_warnings() -> None:
+    import warnings
+
+    from fomo.kb.articles import load_notebook
+
+    book = {
+        "cells": [{"cell_type": "markdown", "metadata": {}, "source": "# Old notebook"}],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        node = load_notebook(json.dumps(book))
+    assert node.cells[0].source == "# Old notebook"
+    assert caught == []

@@ -292,15 +292,28 @@ def link_problems(
     ]
 
 
+def load_notebook(text: str) -> Any:
+    """A notebook's JSON read by nbformat and checked against its schema (raises on either),
+    without nbformat's warnings: a notebook whose cells lack ids (older Jupyter) is read as it
+    is, and the warning would reach the terminal."""
+    import warnings
+
+    import nbformat
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        node = nbformat.reads(text, as_version=4)
+        nbformat.validate(node)
+    return node
+
+
 def notebook_problems(root: Path, kb: KnowledgeBase, path: str) -> list[tuple[str, int, str, str]]:
     """The same for a notebook article: its markdown cells' links, each reported on the line of
     the notebook file that holds it; a file that is not notebook JSON is one finding."""
-    import nbformat
-
     raw = (root / path).read_text(encoding="utf-8", errors="replace")
     try:
         cells = json.loads(raw).get("cells", [])
-        nbformat.validate(nbformat.reads(raw, as_version=4))  # what the site will insist on
+        load_notebook(raw)  # what the site will insist on
     except Exception as error:  # JSON, nbformat's reader and its schema all raise their own
         message = getattr(error, "msg", None) or str(error).splitlines()[0][:200]
         return [

@@ -26,6 +26,7 @@ from typing import Any
 from markupsafe import escape
 
 from fomo.errors import FomoError
+from fomo.kb.articles import load_notebook
 from fomo.site.markdown import LinkRewriter, MarkdownRenderer, Rendered, TopicResolver
 from fomo.site.sanitize import clean
 
@@ -46,11 +47,8 @@ class Notebook:
 
 def read(root: Path, rel: str) -> Notebook:
     """The notebook at `root/rel`; a clear error (file, what, fix) when it is not one."""
-    import nbformat
-
     try:
-        node = nbformat.read(str(root / rel), as_version=4)
-        nbformat.validate(node)  # reading only warns; the fields below are then the schema's
+        node = load_notebook((root / rel).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise FomoError(f"{rel} does not exist", file=rel, hint="fix the part's article") from None
     except Exception as error:  # nbformat raises JSON, validation and version errors alike
