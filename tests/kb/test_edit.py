@@ -525,6 +525,8 @@ def test_one_line_maps_and_lists_read_back_as_written(text: str) -> None:
         {"moves": [["../outside/victim.txt", "map/stolen.md"]]},
         {"created_dirs": ["/tmp"]},
         {"writes": {"path": "map/index.md"}},
+        {"created_dirs": 5},
+        {"removed_dirs": "map"},
     ],
 )
 def test_a_journal_fomo_did_not_write_is_refused_and_touches_nothing(

@@ -49,20 +49,19 @@ def _check(root: Path, changes: object) -> None:
     def step_ok(change: object) -> bool:
         if not isinstance(change, dict):
             return False
-        writes = change.get("writes", [])
-        moves = change.get("moves", [])
-        folders = [*change.get("created_dirs", []), *change.get("removed_dirs", [])]
+        steps = [change.get(key, []) for key in ("writes", "moves", "created_dirs", "removed_dirs")]
+        if not all(isinstance(step, list) for step in steps):
+            return False
+        writes, moves, created, removed = steps
         return (
-            isinstance(writes, list)
-            and isinstance(moves, list)
-            and all(
+            all(
                 isinstance(w, dict)
                 and path_ok(w.get("path"))
                 and (w.get("old") is None or isinstance(w.get("old"), str))
                 for w in writes
             )
             and all(isinstance(m, list) and len(m) == 2 and all(map(path_ok, m)) for m in moves)
-            and all(map(path_ok, folders))
+            and all(map(path_ok, [*created, *removed]))
         )
 
     if not isinstance(changes, list) or not all(map(step_ok, changes)):
