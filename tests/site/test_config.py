@@ -109,3 +109,13 @@ def test_feeds_are_read(tmp_path: Path) -> None:
     )
     assert load_config(tmp_path).feeds == ["https://example.org/blog/feed.xml"]
     assert SiteConfig().feeds == []
+
+
+def test_a_site_yml_linking_out_of_the_kb_is_refused(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (tmp_path / "elsewhere.yml").write_text("name: Not ours\n")
+    (kb / "site.yml").symlink_to(tmp_path / "elsewhere.yml")
+    with pytest.raises(FomoError) as caught:
+        load_config(kb)
+    assert "outside the knowledge base" in caught.value.message

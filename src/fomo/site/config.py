@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from fomo.errors import FomoError
+from fomo.kb.location import inside
 from fomo.kb.validate import Finding
 from fomo.site.markdown import web_url
 
@@ -89,6 +90,12 @@ def load_config(kb_root: Path) -> SiteConfig:
     path = kb_root / CONFIG_FILE
     if not path.is_file():
         return SiteConfig()
+    if not inside(kb_root, CONFIG_FILE):
+        raise FomoError(
+            f"{CONFIG_FILE} is a symbolic link to a file outside the knowledge base: not read",
+            file=str(path),
+            hint="copy the file into the knowledge base instead of linking to it",
+        )
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
