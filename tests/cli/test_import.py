@@ -277,3 +277,42 @@ def test_a_failing_import_undoes_everything(starter_kb: Path, tmp_path, monkeypa
     err = capsys.readouterr().err
     assert "beta-dpo.md" in err and "space" in err and "Traceback" not in err
     assert tree_hash(starter_kb) == before
+
+
+def _fomo_map(root: str) -> str:
+    return '{"format":"fomo-map","version":1,"root":' + root + "}"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("huge.json", _fomo_map('{"title":"X","year":' + "1" * 5000 + "}"), 2),
+        ("surrogate.json", _fomo_map('{"title":"Odd \\ud800 name","essence":"E."}'), 0),
+        (
+            "year.mm",
+            '<map><node TEXT="Root"><node TEXT="Child">'
+            f'<attribute NAME="year" VALUE="{"9" * 5000}"/></node></node></map>',
+            0,
+        ),
+    ],
+)
+def test_hostile_values_give_a_clear_answer_not_a_traceback(
+    starter_kb: Path, tmp_path: Path, capsys, name: str, content: str, code: int
+) -> None:
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    assert main(["import", str(source), "--kb", str(starter_kb), "--dry-run"]) == code
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_xmind_children_of_the_wrong_type_are_ignored(
+    starter_kb: Path, tmp_path: Path, capsys
+) -> None:
+    import json
+    import zipfile
+
+    sheet = [{"rootTopic": {"title": "Root", "children": {"attached": 5, "detached": 5}}}]
+    source = tmp_path / "odd.xmind"
+    with zipfile.ZipFile(source, "w") as archive:
+        archive.writestr("content.json", json.dumps(sheet))
+    assert main(["import", str(source), "--kb", str(starter_kb), "--dry-run"]) == 0

@@ -284,3 +284,24 @@ def test_a_paper_the_map_cites_is_known_as_its_topic(
     assert items[0]["status"] == "known" and items[0]["existing"]["id"] == "dpo"
     assert items[0]["existing"]["how"] == "citation"
     assert items[1]["status"] != "known"
+
+
+def test_hostile_lines_and_feeds_give_a_clear_answer(
+    kb: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = tmp_path / "list.txt"
+    lines.write_text("http://[::1\nA real title about preference optimisation\n")
+    assert main(["ingest", "--kb", str(kb), str(lines)]) == 0
+    out, err = capsys.readouterr()
+    assert "not a valid URL" in out + err and "Traceback" not in err
+    feed = tmp_path / "feed.json"
+    feed.write_text(
+        '{"version":"https://jsonfeed.org/version/1.1","title":"F",'
+        '"items":[{"id":"1","title":"Odd \\ud800 title","url":"https://example.org/a"}]}'
+    )
+    assert main(["ingest", "--kb", str(kb), str(feed)]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    huge = tmp_path / "huge.json"
+    huge.write_text('{"version":"https://jsonfeed.org/version/1.1","items":[' + "1" * 5000 + "]}")
+    assert main(["ingest", "--kb", str(kb), str(huge)]) == 2
+    assert "not valid JSON" in capsys.readouterr().err

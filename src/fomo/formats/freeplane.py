@@ -117,7 +117,7 @@ def _fill(node: Node, element: ET.Element) -> None:
         name, value = attribute.get("NAME", "").lower(), attribute.get("VALUE", "").strip()
         if name in ("alias", "aliases") and value:
             node.aliases.append(value)
-        elif name == "year" and value.isdigit():
+        elif name == "year" and value.isdigit() and len(value) <= 4:
             node.year = int(value)
     for arrow in element.findall("arrowlink"):
         target = _node_id(arrow.get("DESTINATION", ""))

@@ -109,6 +109,7 @@ def prepare(root: Node, file: str, warnings: list[str]) -> Node:
     while stack:
         node, ancestors, _ = stack.pop()
         serial += 1
+        _whole_unicode(node)
         if node.id:
             if node.id in ancestors:
                 raise FomoError(
@@ -129,6 +130,16 @@ def prepare(root: Node, file: str, warnings: list[str]) -> Node:
         inner = ancestors | {node.id} if node.id else ancestors
         stack.extend((child, inner, serial) for child in node.children)
     return root
+
+
+def _whole_unicode(node: Node) -> None:
+    """Lone surrogates (a JSON file's "\\ud800") cannot be written as UTF-8: U+FFFD instead."""
+
+    def whole(text: str) -> str:
+        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+    node.title, node.essence, node.note = whole(node.title), whole(node.essence), whole(node.note)
+    node.aliases = [whole(alias) for alias in node.aliases]
 
 
 def _titled(children: list[Node], parent: str, warnings: list[str]) -> list[Node]:

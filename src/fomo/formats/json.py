@@ -60,6 +60,10 @@ def read(data: bytes, file: str, warnings: list[str] | None = None) -> Node:
             hint="check the file is a FOMO JSON export",
             code="bad-json",
         ) from None
+    except ValueError as error:  # a number past Python's 4,300-digit limit
+        raise FomoError(
+            f"not valid JSON: {error}", file=file, hint="check the file is a FOMO JSON export"
+        ) from None
     except RecursionError:  # the C decoder recurses per bracket: a map far past MAX_DEPTH
         raise too_deep(file) from None
     if not isinstance(document, dict) or document.get("format") != "fomo-map":

@@ -114,11 +114,17 @@ def _bad(file: str, what: str) -> FomoError:
     )
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _read_json(content: bytes, file: str, warnings: list[str]) -> Node:
     try:
         sheets = json.loads(decode_text(content, file))
     except json.JSONDecodeError as error:
         raise _bad(file, f"content.json is not JSON ({error.msg}, line {error.lineno})") from None
+    except ValueError as error:  # a number past Python's 4,300-digit limit
+        raise _bad(file, f"content.json is not JSON ({error})") from None
     except RecursionError:  # the C decoder recurses per bracket: a map far past MAX_DEPTH
         raise too_deep(file) from None
     if not isinstance(sheets, list) or not sheets or not isinstance(sheets[0], dict):
@@ -138,8 +144,8 @@ def _read_json(content: bytes, file: str, warnings: list[str]) -> Node:
         is_root = depth == 0
         _fill_json(node, topic)
         children = topic.get("children") if isinstance(topic.get("children"), dict) else {}
-        attached = [c for c in children.get("attached") or [] if isinstance(c, dict)]
-        detached = [c for c in children.get("detached") or [] if isinstance(c, dict)]
+        attached = [c for c in _list(children.get("attached")) if isinstance(c, dict)]
+        detached = [c for c in _list(children.get("detached")) if isinstance(c, dict)]
         if is_root and detached:
             warnings.append(f"{file}: {len(detached)} floating topic(s) placed under the root")
         kids = [Node(title="") for _ in attached + detached]

@@ -111,6 +111,8 @@ def read_json_feed(data: bytes, name: str) -> Batch:
             line=error.lineno,
             hint=_NO_ENTRIES_HINT,
         ) from None
+    except ValueError as error:  # a number past Python's 4,300-digit limit
+        raise FomoError(f"not valid JSON: {error}", file=name, hint=_NO_ENTRIES_HINT) from None
     except RecursionError:
         raise FomoError(
             "JSON nested too deeply to be a feed", file=name, hint=_NO_ENTRIES_HINT

@@ -17,6 +17,15 @@ class Item:
     authors: list[str] = field(default_factory=list)
     where: str = ""
 
+    def __post_init__(self) -> None:
+        """Lone surrogates (a JSON feed's "\\ud800") cannot be printed or written: U+FFFD."""
+
+        def whole(text: str) -> str:
+            return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+        self.title, self.summary = whole(self.title), whole(self.summary)
+        self.authors = [whole(author) for author in self.authors]
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "title": self.title,

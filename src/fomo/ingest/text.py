@@ -42,10 +42,14 @@ def read_text(text: str, name: str) -> Batch:
             line = line[:MAX_LINE]
         if re.match(r"^https?://", line, re.IGNORECASE):
             url = line.split()[0]
-            if not is_web_url(url):
+            try:
+                title = title_from_url(url) if is_web_url(url) else None
+            except ValueError:  # urlparse: a broken host such as "[::1"
+                title = None
+            if title is None:
                 batch.problems.append(Problem(where, f"{url!r} is not a valid URL; skipped"))
                 continue
-            batch.items.append(Item(title=title_from_url(url), url=arxiv.abs_url(url), where=where))
+            batch.items.append(Item(title=title, url=arxiv.abs_url(url), where=where))
         else:
             batch.items.append(Item(title=line, where=where))
     return batch
