@@ -236,3 +236,12 @@ def test_merge_file_appends_lists_and_keeps_other_lines() -> None:
         "added: 2026-11-26\n---\nBody.\n"
     )
     assert merge_file(text, {}, "New body.", "f.md") == text.replace("Body.", "New body.")
+
+
+def test_siblings_with_one_title_get_the_next_free_suffixes(make_kb) -> None:
+    from tests.conftest import STARTER, topic_file
+
+    kb_dir = make_kb({**STARTER, "map/basics/step-3.md": topic_file("Step three", "Taken.")})
+    tree = Node("Training LLMs", children=[Node("Step", essence="E.") for _ in range(5)])
+    created = [a.topic_id for a in _plan(kb_dir, tree).actions if a.kind == "created"]
+    assert created == ["step", "step-2", "step-4", "step-5", "step-6"]

@@ -192,6 +192,7 @@ class _Names:
         }
         # "index" would be written as map/.../index.md, its parent's own file
         self.taken = {*kb.topics, "index"}
+        self._suffix: dict[str, int] = {}  # per base id, the suffix the last fresh id took
 
     def resolve(self, node: Node) -> tuple[str | None, str, list[str]]:
         """(the existing topic the node is, or None; its title; its aliases).
@@ -225,10 +226,12 @@ class _Names:
             base = make_id(title, limit=None)
         else:
             base = node.id if looks_like_fomo_id(node.id) else make_id(title)
-        candidate, n = base, 1
+        n = self._suffix.get(base, 1)  # every suffix below it is taken: `taken` only grows
+        candidate = base if n == 1 else f"{base}-{n}"
         while candidate in self.taken:
             n += 1
             candidate = f"{base}-{n}"
+        self._suffix[base] = n
         self.taken.add(candidate)
         return candidate
 

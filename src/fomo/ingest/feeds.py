@@ -16,7 +16,7 @@ from fomo.ingest import arxiv
 from fomo.ingest.items import Batch, Item, Problem
 from fomo.kb.urls import is_web_url
 
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^<>]+>")  # not across another "<": linear on a run of them
 JSON_FEED_VERSION = "https://jsonfeed.org/version/"
 _NO_ENTRIES_HINT = "pass an RSS, Atom or JSON feed, a BibTeX file or a plain list of titles or URLs"
 
