@@ -163,9 +163,9 @@ def notebook_articles(sessions: list[Session]) -> list[Article]:
 PAGE_SUFFIXES = (".md", ".ipynb")
 # Files a browser would run if the site served them from its own origin: never copied.
 ACTIVE_SUFFIXES = (
-    *(".html", ".htm", ".xhtml", ".xht", ".xhtm", ".shtml", ".js", ".mjs", ".xml", ".xsl"),
-    *(".xslt", ".svgz", ".rdf", ".mml", ".xul", ".atom"),
-)
+    ".html", ".htm", ".xhtml", ".xht", ".xhtm", ".shtml", ".js", ".mjs",
+    ".xml", ".xsl", ".xslt", ".svgz", ".rdf", ".mml", ".xul", ".atom",
+)  # fmt: skip
 _HTML_URL = re.compile(r"""\b(src|href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
 # A URL where Markdown or HTML puts one: `](url`, `]: url`, `src=`/`href=`. Cheaper than a parse,

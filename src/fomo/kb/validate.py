@@ -23,7 +23,7 @@ from fomo.kb.fields import (
     check_url,
 )
 from fomo.kb.load import Loaded, build
-from fomo.kb.location import MAP_DIR
+from fomo.kb.location import MAP_DIR, inside
 from fomo.kb.names import NAME_KINDS, make_id, name_key, record_names
 from fomo.kb.schema import EARLIEST_YEAR, is_int
 from fomo.model import REFERENCE_KINDS, KnowledgeBase
@@ -346,8 +346,7 @@ def _check_part(
     check_fields(report, path, schema.PART, part, lambda key: report.line_of(path, key, at), "part")
     _check_ids_exist(report, path, at, part.get("topics"), kb, "part", known)
     article = part.get("article")
-    from fomo.kb.articles import plain_file_name
-    from fomo.kb.location import inside
+    from fomo.kb.articles import plain_file_name  # it imports kb.edit, which imports us
 
     if isinstance(article, str) and (
         not plain_file_name(article) or not inside(root, f"{folder}/{article}")
