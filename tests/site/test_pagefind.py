@@ -3,6 +3,7 @@ that ran and failed over our pages does not."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -65,11 +66,12 @@ def test_the_longest_accepted_language_indexes(
     assert result.search and (tmp_path / "out/pagefind/pagefind.js").is_file()
 
 
-def test_indexing_starts_once_every_page_is_written(
+def test_indexing_starts_once_the_folders_it_reads_are_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Pagefind runs after the whole site is written, reads only the folders of the searchable
-    pages, and never sees a page the map no longer has."""
+    """Pagefind starts once every page of the folders it reads is written (never a page the map
+    no longer has), reads only those folders, and the build returns the whole site once it has
+    finished."""
     from fomo.site.build import build_site
     from tests.site.conftest import SITE_KB, write_kb
 
@@ -80,26 +82,56 @@ def test_indexing_starts_once_every_page_is_written(
     for page in out.rglob("*.html"):
         if page.name != "gone.html":
             page.unlink()
-    seen = tmp_path / "seen.txt"
+    seen, finished = tmp_path / "seen.txt", tmp_path / "finished.txt"
     fake_pagefind(
         tmp_path,
         f'echo "$@" > {tmp_path / "arguments.txt"}\n'
-        f'cd "$2" && find . -name "*.html" -o -name "style.css" | sort > {seen}\n',
+        f'cd "$2" && find articles sessions topics -name "*.html" | sort > {seen}\n'
+        f"sleep 1; touch {finished}\n",
         monkeypatch,
     )
     build_site(kb, out, search=True)
+    assert finished.exists()  # the build waited for Pagefind
     files = set(seen.read_text().split())
-    assert {"./topics/training.html", "./topics/dpo.html"} <= files
-    assert {"./timeline.html", "./index.html", "./assets/style.css"} <= files
-    assert "./topics/gone.html" not in files
+    expected = {
+        str(page.relative_to(out))
+        for folder in ("articles", "sessions", "topics")
+        for page in (out / folder).rglob("*.html")
+    }
+    assert files == expected and "topics/index.html" in files and "topics/dpo.html" in files
+    assert (out / "timeline.html").is_file() and (out / "index.html").is_file()
     arguments = (tmp_path / "arguments.txt").read_text()
     assert "--glob {articles,sessions,topics}/**/*.html" in arguments
     assert "--root-selector [data-pagefind-body]" in arguments
 
 
-def test_a_failed_build_never_starts_indexing(
+def test_a_build_failing_before_the_searchable_pages_are_written_never_starts_indexing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from fomo.site import build
+    from fomo.site.build import build_site
+    from tests.site.conftest import SITE_KB, write_kb
+
+    real_render = build.SiteBuilder._render
+
+    def render(self: build.SiteBuilder, renderer: object, jobs: list, **options: bool) -> object:
+        if any(page.output.path == "topics/dpo.html" for _, page in jobs):
+            raise OSError("disk full")
+        return real_render(self, renderer, jobs, **options)  # type: ignore[arg-type]
+
+    ran = tmp_path / "ran.txt"
+    fake_pagefind(tmp_path, f"touch {ran}\n", monkeypatch)
+    monkeypatch.setattr(build.SiteBuilder, "_render", render)
+    with pytest.raises(OSError, match="disk full"):
+        build_site(write_kb(tmp_path / "kb", SITE_KB), tmp_path / "out", search=True)
+    assert not ran.exists()
+
+
+def test_a_build_failing_beside_pagefind_stops_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rest of the site fails while Pagefind runs: the error comes at once and Pagefind is
+    stopped, not left running or waited for."""
     from fomo.site import build
     from fomo.site.build import build_site
     from tests.site.conftest import SITE_KB, write_kb
@@ -107,12 +139,15 @@ def test_a_failed_build_never_starts_indexing(
     def copy_assets(out: Path) -> None:
         raise OSError("disk full")
 
-    ran = tmp_path / "ran.txt"
-    fake_pagefind(tmp_path, f"touch {ran}\n", monkeypatch)
+    started, finished = tmp_path / "started.txt", tmp_path / "finished.txt"
+    fake_pagefind(tmp_path, f"touch {started}; sleep 30; touch {finished}\n", monkeypatch)
     monkeypatch.setattr(build, "copy_assets", copy_assets)
+    began = time.monotonic()
     with pytest.raises(OSError, match="disk full"):
         build_site(write_kb(tmp_path / "kb", SITE_KB), tmp_path / "out", search=True)
-    assert not ran.exists()
+    assert time.monotonic() - began < 20
+    time.sleep(0.2)
+    assert not finished.exists()
 
 
 def test_a_build_with_search_colours_code_as_one_without(

@@ -151,3 +151,27 @@ def test_a_page_failing_here_stops_the_workers_pages_not_yet_started(tmp_path: P
     with pytest.raises(OSError, match="disk full"):
         render_all(SlowRenderer(tmp_path), Writer(tmp_path), many, 2, few)  # type: ignore[arg-type]
     assert len(list((tmp_path / "wait").glob("*.html"))) < 200
+
+
+class PolicyRenderer(FlagRenderer):
+    """Each page's text is the scheduling policy and nice value of the process rendering it."""
+
+    def render(self, kind: object, page: Page) -> RenderedPage:
+        text = f"{os.sched_getscheduler(0)} {os.nice(0)}"
+        return RenderedPage(page.output, text, frozenset(), False)
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux's SCHED_IDLE")
+def test_background_workers_take_only_idle_cpu_time_and_this_process_keeps_its_own(
+    tmp_path: Path,
+) -> None:
+    kind = SimpleNamespace(template=None)
+    jobs = [(kind, Page(Output.at(f"p{i}.html"))) for i in range(4)]
+    own = f"{os.sched_getscheduler(0)} {os.nice(0)}"
+    render_all(PolicyRenderer(tmp_path), Writer(tmp_path), jobs, 2, in_background=True)  # type: ignore[arg-type]
+    assert {(tmp_path / f"p{i}.html").read_text() for i in range(4)} == {
+        f"{os.SCHED_IDLE} {os.nice(0)}"
+    }
+    render_all(PolicyRenderer(tmp_path), Writer(tmp_path), jobs, 2)  # type: ignore[arg-type]
+    assert {(tmp_path / f"p{i}.html").read_text() for i in range(4)} == {own}
+    assert f"{os.sched_getscheduler(0)} {os.nice(0)}" == own

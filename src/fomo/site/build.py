@@ -132,17 +132,21 @@ class SiteBuilder:
         return self.renderer
 
     def _render(
-        self, renderer: Renderer, jobs: list[tuple[PageKind, Page]]
+        self,
+        renderer: Renderer,
+        jobs: list[tuple[PageKind, Page]],
+        *,
+        in_background: bool = False,
     ) -> tuple[list[Done], int]:
         """Render and write `jobs`: the kinds of a page per topic, session or article in
         worker processes (when there are enough), the others here meanwhile. The results come
-        in the order of `jobs`, with the number of processes that rendered them."""
-        many = [job for job in jobs if job[0].parallel]
+        in the order of `jobs`, with the number of processes that rendered them.
+        `in_background`: every page goes to the workers, which run at the lowest priority."""
+        many = [job for job in jobs if job[0].parallel or in_background]
         workers = worker_count(len(many), self.workers)
-        few = [job for job in jobs if not job[0].parallel]
-        by_path = {
-            item.path: item for item in render_all(renderer, self.writer, many, workers, few)
-        }
+        few = [job for job in jobs if not (job[0].parallel or in_background)]
+        done = render_all(renderer, self.writer, many, workers, few, in_background=in_background)
+        by_path = {item.path: item for item in done}
         return [by_path[page.output.path] for _, page in jobs], workers
 
     def _remember(self, jobs: list[tuple[PageKind, Page]], done: list[Done]) -> None:
@@ -151,11 +155,13 @@ class SiteBuilder:
 
     def build(self) -> BuildResult:
         """Render everything into `out`, after deleting what an earlier build left that is
-        gone, then index the searchable pages with Pagefind.
+        gone, and index the searchable pages with Pagefind.
 
-        Pagefind runs alone once every page is written: beside the rendering it shared the
-        two cores and the disk, and took longer than the rendering it overlapped
-        (benchmarks/RESULTS.md, "Tenth session").
+        Pagefind starts once the folders it reads are written, and the rest of the site (the
+        API, the site-wide pages, the assets) is written while it runs, by processes at the
+        lowest priority: Pagefind leaves about half of the second core idle, and the rest only
+        takes that. At normal priority beside it, the rest slowed Pagefind by more than it
+        saved (benchmarks/RESULTS.md, "Tenth session" and "Thirteenth session").
 
         Everything is loaded and checked before the first byte is written, so bad input leaves
         the previous site untouched. Writing in place (rather than into a fresh folder swapped
@@ -182,14 +188,9 @@ class SiteBuilder:
         for stale in before - set(paths):
             if stale.split("/")[0] in folders:
                 self.writer.remove(stale)
-        done, workers = self._render(renderer, jobs)
-        copy_assets(self.out)
+        done, workers, search_seconds = self._render_and_index(renderer, jobs)
         self._remember(jobs, done)
         written = sum(item.written for item in done)
-        search_seconds = 0.0
-        if self.search:
-            searchable = {page.output.path for kind, page in jobs if kind.searchable}
-            search_seconds = pagefind.index(self.out, _folders(searchable))
         diagrams = {item.path for item in done if item.diagrams}
         return BuildResult(
             self.out,
@@ -202,6 +203,31 @@ class SiteBuilder:
             loaded,
             [mermaid_warning(diagrams)] if diagrams and not renderer.has_mermaid_js else [],
         )
+
+    def _render_and_index(
+        self, renderer: Renderer, jobs: list[tuple[PageKind, Page]]
+    ) -> tuple[list[Done], int, float]:
+        """Render `jobs` and copy the assets, with Pagefind over the searchable folders
+        running beside the pages outside them (see `build`); the results in the order of
+        `jobs`, the number of processes that rendered them, the seconds Pagefind ran."""
+        if not self.search:
+            done, workers = self._render(renderer, jobs)
+            copy_assets(self.out)
+            return done, workers, 0.0
+        folders = _folders({page.output.path for kind, page in jobs if kind.searchable})
+        read = [job for job in jobs if not folders or _top(job[1].output.path) in folders]
+        rest = [job for job in jobs if folders and _top(job[1].output.path) not in folders]
+        done, workers = self._render(renderer, read)
+        indexing = pagefind.Indexing(self.out, folders)
+        try:
+            done_rest, _ = self._render(renderer, rest, in_background=True)
+            copy_assets(self.out)
+        except BaseException:
+            indexing.stop()
+            raise
+        seconds = indexing.wait()
+        by_path = {item.path: item for item in [*done, *done_rest]}
+        return [by_path[page.output.path] for _, page in jobs], workers, seconds
 
     def update(self) -> tuple[BuildResult, set[str]]:
         """Reload the knowledge base and re-render only the pages the change can affect.
@@ -232,11 +258,15 @@ class SiteBuilder:
         return pagefind.index(self.out) if self.search else 0.0
 
 
+def _top(path: str) -> str:
+    return path.partition("/")[0]
+
+
 def _folders(paths: set[str]) -> set[str]:
     """The top-level folders of `paths`, or none (index everything) when a path has none."""
     if any("/" not in path for path in paths):
         return set()
-    return {path.split("/")[0] for path in paths}
+    return {_top(path) for path in paths}
 
 
 def build_site(

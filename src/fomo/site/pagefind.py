@@ -7,8 +7,10 @@ build without search, since reinstalling would not help.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -43,30 +45,62 @@ def command() -> list[str]:
     return [sys.executable, "-m", "pagefind"]
 
 
-def index(root: Path, folders: Iterable[str] = ()) -> float:
-    """Index the site at `root`, reading only the HTML under `folders` when given (the folders
-    of the searchable pages); the seconds it took."""
-    arguments = [*command(), "--site", str(root), "--silent", "--root-selector", ROOT_SELECTOR]
-    if folders:
-        arguments += ["--glob", "{" + ",".join(sorted(folders)) + "}/**/*.html"]
-    started = time.perf_counter()
-    try:
-        ran = subprocess.run(arguments, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    except OSError as error:
-        raise FomoError(
-            f"search indexing could not start Pagefind: {error.strerror or error}", hint=REINSTALL
-        ) from None
-    seconds = time.perf_counter() - started
-    output = ran.stdout.decode("utf-8", "replace").strip()
-    if ran.returncode != 0:
-        if ran.returncode in NOT_FOUND or "No module named" in output:
+class Indexing:
+    """A Pagefind run in progress: the build writes the rest of the site meanwhile."""
+
+    def __init__(self, root: Path, folders: Iterable[str] = ()) -> None:
+        arguments = [*command(), "--site", str(root), "--silent", "--root-selector", ROOT_SELECTOR]
+        if folders:
+            arguments += ["--glob", "{" + ",".join(sorted(folders)) + "}/**/*.html"]
+        self.root = root
+        self.started = time.perf_counter()
+        try:
+            self.process = subprocess.Popen(
+                arguments,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, which `stop` ends whole
+            )
+        except OSError as error:
+            raise FomoError(
+                f"search indexing could not start Pagefind: {error.strerror or error}",
+                hint=REINSTALL,
+            ) from None
+
+    def wait(self) -> float:
+        """Wait for Pagefind to finish; the seconds since it started. Interrupted (Ctrl-C
+        reaches only our process group), it stops Pagefind."""
+        try:
+            output = self.process.communicate()[0].decode("utf-8", "replace").strip()
+        except BaseException:
+            self.stop()
+            raise
+        seconds = time.perf_counter() - self.started
+        code = self.process.returncode
+        if code == 0:
+            return seconds
+        if code in NOT_FOUND or "No module named" in output:
             raise FomoError(
                 f"search indexing could not run Pagefind: {output[-300:]}", hint=REINSTALL
             )
-        what = "crashed" if "panicked" in output else f"failed (exit code {ran.returncode})"
+        what = "crashed" if "panicked" in output else f"failed (exit code {code})"
         raise FomoError(
-            f"search indexing: Pagefind {what} while indexing {root}: {output[-500:]}",
+            f"search indexing: Pagefind {what} while indexing {self.root}: {output[-500:]}",
             hint="the pages were built; build with --no-search to skip search, and please "
             "report this with the message above",
         )
-    return seconds
+
+    def stop(self) -> None:
+        """End the run early (the build failed beside it); its half-written index is left."""
+        if os.name == "posix":
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+        elif self.process.poll() is None:
+            self.process.kill()
+        self.process.communicate()
+
+
+def index(root: Path, folders: Iterable[str] = ()) -> float:
+    """Index the site at `root`, reading only the HTML under `folders` when given (the folders
+    of the searchable pages); the seconds it took."""
+    return Indexing(root, folders).wait()
