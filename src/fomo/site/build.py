@@ -158,10 +158,11 @@ class SiteBuilder:
         gone, and index the searchable pages with Pagefind.
 
         Pagefind starts once the folders it reads are written, and the rest of the site (the
-        API, the site-wide pages, the assets) is written while it runs, by processes at the
-        lowest priority: Pagefind leaves about half of the second core idle, and the rest only
-        takes that. At normal priority beside it, the rest slowed Pagefind by more than it
-        saved (benchmarks/RESULTS.md, "Tenth session" and "Thirteenth session").
+        API, the site-wide pages, the assets) is written while it runs, on a big site by
+        worker processes at the lowest priority: Pagefind leaves about a third of the two
+        cores idle, and the rest only takes that. At normal priority beside it, the rest
+        slowed Pagefind by more than it saved (benchmarks/RESULTS.md, "Tenth session" and
+        "Thirteenth session").
 
         Everything is loaded and checked before the first byte is written, so bad input leaves
         the previous site untouched. Writing in place (rather than into a fresh folder swapped
