@@ -85,6 +85,36 @@ def test_a_symlink_inside_the_knowledge_base_is_read(starter_kb: Path, capsys) -
     assert not [f for f in found if f["code"].startswith(("symlink", "dangling"))]
 
 
+def test_a_link_to_a_folder_is_a_finding_not_a_branch_lost_in_silence(
+    starter_kb: Path, tmp_path, capsys
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "index.md").write_text(topic_file("Linked Branch", "E."), encoding="utf-8")
+    os.symlink(elsewhere, starter_kb / "map/basics/linked")
+    os.symlink(starter_kb / "map/training", starter_kb / "map/basics/again")
+    found = codes_at(findings(capsys, starter_kb))
+    assert {
+        ("symlink-folder", "map/basics/linked"),
+        ("symlink-folder", "map/basics/again"),
+    } <= found
+    exit_code, _, err = run(
+        capsys,
+        "add",
+        "new-thing",
+        "--under",
+        "basics",
+        "--title",
+        "New Thing",
+        "--essence",
+        "E.",
+        "--kb",
+        str(starter_kb),
+    )
+    assert exit_code == 2 and "map/basics/" in err and "instead of linking" in err
+    assert not list(starter_kb.rglob("new-thing*"))
+
+
 def test_a_file_name_that_is_not_utf8_is_a_finding(starter_kb: Path, capsys) -> None:
     name = os.fsencode(starter_kb / "map/basics") + b"/bad\xff.md"
     with open(name, "wb") as handle:

@@ -191,13 +191,17 @@ def test_adding_under_a_leaf_turns_it_into_a_folder(starter_kb: Path) -> None:
 
 
 def test_an_edit_never_writes_through_a_folder_link_out_of_the_kb(starter_kb: Path) -> None:
+    """A link made after the plan is refused by the apply; one there before, by the load."""
     outside = starter_kb.parent / "outside"
     outside.mkdir()
-    (starter_kb / "map/training/preferences/dpo").symlink_to(outside)
     change = edit.add_topic(starter_kb, "dpo", "kto", title="KTO", essence="Prospect theory loss.")
+    (starter_kb / "map/training/preferences/dpo").symlink_to(outside)
     with pytest.raises(FomoError) as caught:
         edit.apply(change, starter_kb)
     assert "leads out of the knowledge base" in caught.value.message
+    with pytest.raises(FomoError) as caught:
+        edit.add_topic(starter_kb, "dpo", "kto", title="KTO", essence="Prospect theory loss.")
+    assert caught.value.code == "symlink-folder"
     assert list(outside.iterdir()) == []
     assert (starter_kb / "map/training/preferences/dpo.md").is_file()
 

@@ -1,10 +1,11 @@
 """The one walk of a knowledge base: every Markdown file under map/ and sessions/, safely.
 
 Only regular files are read. A symlink is followed only when it resolves to a file inside the
-knowledge base; a dangling link, a loop, a link that leaves the knowledge base, a FIFO or other
-special file, a folder that cannot be listed and a name that is not valid UTF-8 are each
-reported as a `Problem` with its path (the index turns them into findings), never opened, so no
-command hangs on a FIFO or publishes a file from outside.
+knowledge base; a dangling link, a loop, a link that leaves the knowledge base, a link to a
+folder, a FIFO or other special file, a folder that cannot be listed and a name that is not
+valid UTF-8 are each reported as a `Problem` with its path (the index turns them into
+findings), never opened, so no command hangs on a FIFO, publishes a file from outside or
+silently loses a linked branch.
 
 Plain strings and os.scandir rather than pathlib: this runs on every command over every file,
 so its per-entry cost is most of a warm `fomo where`.
@@ -28,6 +29,15 @@ class Problem:
     message: str
     hint: str
 
+
+# A linked folder is not walked: followed, a loop or a link back into the map would read a
+# branch twice or forever, and one leading out would publish files from elsewhere; skipped
+# without a word, its whole branch would vanish from the map.
+FOLDER_LINK = Problem(
+    "symlink-folder",
+    "symbolic link to a folder: the topics in it are not read",
+    "move the folder itself here (or copy it) instead of linking to it",
+)
 
 # The stamp recorded for a problem entry: never a real (size, mtime), so the entry is looked at
 # again as soon as it becomes a readable file.
@@ -131,6 +141,8 @@ def scan(root: Path) -> tuple[dict[str, tuple[int, int]], list[str], dict[str, P
                         stack.append(f"{rel}/{name}")
                         continue
                     if not name.endswith(".md"):
+                        if entry.is_symlink() and entry.is_dir():
+                            refuse(f"{rel}/{name}", FOLDER_LINK)
                         continue
                     path = f"{rel}/{name}"
                     if entry.is_file(follow_symlinks=False):  # the common case: no extra call
