@@ -59,3 +59,18 @@ def test_wrong_kind_and_broken_xml() -> None:
     with pytest.raises(FomoError, match="well-formed") as caught:
         freeplane.read(b"<map><node TEXT='x'>", "b.mm")
     assert caught.value.file == "b.mm"
+
+
+def test_a_note_of_deeply_nested_paragraphs_reads_each_text_once() -> None:
+    """Each nested paragraph's text was read again by every paragraph around it: quadratic text
+    (12.5 million characters here), and quadratic time."""
+    depth = 5_000
+    note = "<p>x" * depth + "</p>" * depth
+    data = (
+        f'<map version="freeplane 1.9.13"><node TEXT="Root" ID="ID_1">'
+        f'<richcontent TYPE="NOTE"><html><body><div>{note}</div><p>Next.</p>'
+        f"</body></html></richcontent></node></map>"
+    ).encode()
+    root = freeplane.read(data, "deep.mm")
+    assert root.essence.startswith("x" * 50) and len(root.essence + root.note) < 2 * depth + 50
+    assert root.note.endswith("Next.")

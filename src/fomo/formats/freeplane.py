@@ -94,6 +94,24 @@ def read(data: bytes, file: str, warnings: list[str] | None = None) -> Node:
     return root
 
 
+def _outer_paragraphs(element: ET.Element) -> list[ET.Element]:
+    """The `<p>` elements not inside another, in document order: a `<p>` nested in one is part
+    of its text (reading every `<p>` read nested ones again and again: quadratic time on a note
+    of 100,000 nested paragraphs). A loop, not recursion: notes can nest deeper than Python's
+    stack."""
+    found: list[ET.Element] = []
+    pending = [iter(element)]
+    while pending:
+        child = next(pending[-1], None)
+        if child is None:
+            pending.pop()
+        elif child.tag == "p":
+            found.append(child)
+        else:
+            pending.append(iter(child))
+    return found
+
+
 def _fill(node: Node, element: ET.Element) -> None:
     title = element.get("TEXT")
     if title is None:  # rich-text titles: <richcontent TYPE="NODE"><html>...</html>
@@ -106,7 +124,7 @@ def _fill(node: Node, element: ET.Element) -> None:
         node.links = [Link(link)]
     rich = element.find("richcontent[@TYPE='NOTE']")
     if rich is not None:
-        paragraphs = rich.findall(".//p")
+        paragraphs = _outer_paragraphs(rich)
         text = (
             "\n".join("".join(p.itertext()) for p in paragraphs)
             if paragraphs
