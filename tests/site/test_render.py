@@ -175,3 +175,19 @@ def test_background_workers_take_only_idle_cpu_time_and_this_process_keeps_its_o
     render_all(PolicyRenderer(tmp_path), Writer(tmp_path), jobs, 2)  # type: ignore[arg-type]
     assert {(tmp_path / f"p{i}.html").read_text() for i in range(4)} == {own}
     assert f"{os.sched_getscheduler(0)} {os.nice(0)}" == own
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux's SCHED_IDLE")
+def test_background_workers_fall_back_to_nice_19_where_idle_scheduling_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "sched_setscheduler", refuse)
+    kind = SimpleNamespace(template=None)
+    jobs = [(kind, Page(Output.at(f"p{i}.html"))) for i in range(4)]
+    render_all(PolicyRenderer(tmp_path), Writer(tmp_path), jobs, 2, in_background=True)  # type: ignore[arg-type]
+    assert {(tmp_path / f"p{i}.html").read_text() for i in range(4)} == {
+        f"{os.sched_getscheduler(0)} 19"
+    }

@@ -13,6 +13,7 @@ place (`fomo.site.write`), so stopping mid-write would leave it empty or short.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -83,12 +84,16 @@ def _stop_after_page(signum: int, frame: object) -> None:
 
 
 def lowest_priority() -> None:
-    """Run this process only on CPU time no one else wants (Linux's SCHED_IDLE; elsewhere the
-    highest nice value), so that it never slows the Pagefind run it shares the machine with."""
-    if hasattr(os, "SCHED_IDLE"):
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-    elif hasattr(os, "nice"):
-        os.nice(19)
+    """Run this process only on CPU time no one else wants (Linux's SCHED_IDLE; elsewhere, or
+    where a sandbox refuses it, the highest nice value), so that it never slows the Pagefind
+    run it shares the machine with. A system that allows neither leaves it as it is: the pages
+    are the same, only the build is slower."""
+    with contextlib.suppress(OSError):
+        if hasattr(os, "SCHED_IDLE"):
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+            return
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(19 - os.nice(0))
 
 
 def _start_worker(
