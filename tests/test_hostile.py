@@ -93,11 +93,16 @@ def test_a_link_to_a_folder_is_a_finding_not_a_branch_lost_in_silence(
     (elsewhere / "index.md").write_text(topic_file("Linked Branch", "E."), encoding="utf-8")
     os.symlink(elsewhere, starter_kb / "map/basics/linked")
     os.symlink(starter_kb / "map/training", starter_kb / "map/basics/again")
+    pictures = tmp_path / "pictures"
+    pictures.mkdir()
+    (pictures / "figure.png").write_bytes(b"\x89PNG")
+    os.symlink(pictures, starter_kb / "map/basics/img")  # no Markdown in it: only linked to
     found = codes_at(findings(capsys, starter_kb))
     assert {
         ("symlink-folder", "map/basics/linked"),
         ("symlink-folder", "map/basics/again"),
     } <= found
+    assert not [code for code, file in found if file == "map/basics/img"]
     exit_code, _, err = run(
         capsys,
         "add",

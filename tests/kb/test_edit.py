@@ -194,6 +194,7 @@ def test_an_edit_never_writes_through_a_folder_link_out_of_the_kb(starter_kb: Pa
     """A link made after the plan is refused by the apply; one there before, by the load."""
     outside = starter_kb.parent / "outside"
     outside.mkdir()
+    (outside / "elsewhere.md").write_text("Not part of the map.\n", encoding="utf-8")
     change = edit.add_topic(starter_kb, "dpo", "kto", title="KTO", essence="Prospect theory loss.")
     (starter_kb / "map/training/preferences/dpo").symlink_to(outside)
     with pytest.raises(FomoError) as caught:
@@ -202,7 +203,7 @@ def test_an_edit_never_writes_through_a_folder_link_out_of_the_kb(starter_kb: Pa
     with pytest.raises(FomoError) as caught:
         edit.add_topic(starter_kb, "dpo", "kto", title="KTO", essence="Prospect theory loss.")
     assert caught.value.code == "symlink-folder"
-    assert list(outside.iterdir()) == []
+    assert [p.name for p in outside.iterdir()] == ["elsewhere.md"]
     assert (starter_kb / "map/training/preferences/dpo.md").is_file()
 
 

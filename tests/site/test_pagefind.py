@@ -127,27 +127,76 @@ def test_a_build_failing_before_the_searchable_pages_are_written_never_starts_in
     assert not ran.exists()
 
 
-def test_a_build_failing_beside_pagefind_stops_it(
+def wait_for(marker: Path) -> bool:
+    deadline = time.monotonic() + 10
+    while not marker.exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_the_rest_of_the_site_is_written_while_pagefind_runs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The rest of the site fails while Pagefind runs: the error comes at once and Pagefind is
-    stopped, not left running or waited for."""
     from fomo.site import build
     from fomo.site.build import build_site
     from tests.site.conftest import SITE_KB, write_kb
 
-    def copy_assets(out: Path) -> None:
-        raise OSError("disk full")
+    started = tmp_path / "started.txt"
+    fake_pagefind(tmp_path, f"touch {started}\n", monkeypatch)
+    copy_assets = build.copy_assets
+    beside: list[bool] = []
+    monkeypatch.setattr(
+        build, "copy_assets", lambda out: (beside.append(wait_for(started)), copy_assets(out))
+    )
+    out = tmp_path / "out"
+    build_site(write_kb(tmp_path / "kb", SITE_KB), out, search=True)
+    assert beside == [True] and (out / "assets/style.css").is_file()
+
+
+def test_a_build_failing_beside_pagefind_stops_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rest of the site fails while Pagefind runs: the error comes at once and Pagefind is
+    stopped, not left running or waited for; also when Pagefind has finished already."""
+    from fomo.site import build
+    from fomo.site.build import build_site
+    from tests.site.conftest import SITE_KB, write_kb
 
     started, finished = tmp_path / "started.txt", tmp_path / "finished.txt"
-    fake_pagefind(tmp_path, f"touch {started}; sleep 30; touch {finished}\n", monkeypatch)
+
+    def copy_assets(out: Path) -> None:
+        assert wait_for(started)
+        raise OSError("disk full")
+
     monkeypatch.setattr(build, "copy_assets", copy_assets)
-    began = time.monotonic()
-    with pytest.raises(OSError, match="disk full"):
-        build_site(write_kb(tmp_path / "kb", SITE_KB), tmp_path / "out", search=True)
-    assert time.monotonic() - began < 20
-    time.sleep(0.2)
-    assert not finished.exists()
+    for pause in ("sleep 30", "true"):
+        started.unlink(missing_ok=True)
+        fake_pagefind(tmp_path, f"touch {started}; {pause}; touch {finished}\n", monkeypatch)
+        began = time.monotonic()
+        with pytest.raises(OSError, match="disk full"):
+            build_site(
+                write_kb(tmp_path / f"kb-{pause[:5]}", SITE_KB), tmp_path / "out", search=True
+            )
+        assert time.monotonic() - began < 20
+        if pause == "sleep 30":
+            time.sleep(0.2)
+            assert not finished.exists()
+
+
+def test_a_pagefind_that_cannot_start_still_leaves_the_site_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fomo.site.build import build_site
+    from tests.site.conftest import SITE_KB, write_kb
+
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(tmp_path / "no-such-pagefind"))
+    out = tmp_path / "out"
+    with pytest.raises(FomoError, match="could not start Pagefind"):
+        build_site(write_kb(tmp_path / "kb", SITE_KB), out, search=True)
+    assert (out / "index.html").is_file() and (out / "topics/dpo.html").is_file()
+    assert (out / "assets/style.css").is_file() and (out / "api").is_dir()
 
 
 def test_a_build_with_search_colours_code_as_one_without(

@@ -2,10 +2,10 @@
 
 Only regular files are read. A symlink is followed only when it resolves to a file inside the
 knowledge base; a dangling link, a loop, a link that leaves the knowledge base, a link to a
-folder, a FIFO or other special file, a folder that cannot be listed and a name that is not
-valid UTF-8 are each reported as a `Problem` with its path (the index turns them into
-findings), never opened, so no command hangs on a FIFO, publishes a file from outside or
-silently loses a linked branch.
+folder of Markdown files, a FIFO or other special file, a folder that cannot be listed and a
+name that is not valid UTF-8 are each reported as a `Problem` with its path (the index turns
+them into findings), never opened, so no command hangs on a FIFO, publishes a file from outside
+or silently loses a linked branch.
 
 Plain strings and os.scandir rather than pathlib: this runs on every command over every file,
 so its per-entry cost is most of a warm `fomo where`.
@@ -31,11 +31,12 @@ class Problem:
 
 
 # A linked folder is not walked: followed, a loop or a link back into the map would read a
-# branch twice or forever, and one leading out would publish files from elsewhere; skipped
-# without a word, its whole branch would vanish from the map.
+# branch twice or forever, and one leading out would publish files from elsewhere. One that
+# holds Markdown is reported, since skipped without a word its topics or articles would vanish;
+# one of images (an article's `img -> ../shared`) is only a folder the site links to.
 FOLDER_LINK = Problem(
     "symlink-folder",
-    "symbolic link to a folder: the topics in it are not read",
+    "symbolic link to a folder: the Markdown files in it (topics, articles) are not read",
     "move the folder itself here (or copy it) instead of linking to it",
 )
 
@@ -61,6 +62,11 @@ def _decodable(name: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def _holds_markdown(folder: str) -> bool:
+    """Whether a `.md` file lies anywhere under `folder` (links inside it not followed)."""
+    return any(name.endswith(".md") for _, _, names in os.walk(folder) for name in names)
 
 
 def _symlink_problem(full: str, inside: str) -> Problem | None:
@@ -141,7 +147,7 @@ def scan(root: Path) -> tuple[dict[str, tuple[int, int]], list[str], dict[str, P
                         stack.append(f"{rel}/{name}")
                         continue
                     if not name.endswith(".md"):
-                        if entry.is_symlink() and entry.is_dir():
+                        if entry.is_symlink() and entry.is_dir() and _holds_markdown(entry.path):
                             refuse(f"{rel}/{name}", FOLDER_LINK)
                         continue
                     path = f"{rel}/{name}"

@@ -132,20 +132,15 @@ class SiteBuilder:
         return self.renderer
 
     def _render(
-        self,
-        renderer: Renderer,
-        jobs: list[tuple[PageKind, Page]],
-        *,
-        in_background: bool = False,
+        self, renderer: Renderer, jobs: list[tuple[PageKind, Page]]
     ) -> tuple[list[Done], int]:
         """Render and write `jobs`: the kinds of a page per topic, session or article in
         worker processes (when there are enough), the others here meanwhile. The results come
-        in the order of `jobs`, with the number of processes that rendered them.
-        `in_background`: every page goes to the workers, which run at the lowest priority."""
-        many = [job for job in jobs if job[0].parallel or in_background]
+        in the order of `jobs`, with the number of processes that rendered them."""
+        many = [job for job in jobs if job[0].parallel]
         workers = worker_count(len(many), self.workers)
-        few = [job for job in jobs if not (job[0].parallel or in_background)]
-        done = render_all(renderer, self.writer, many, workers, few, in_background=in_background)
+        few = [job for job in jobs if not job[0].parallel]
+        done = render_all(renderer, self.writer, many, workers, few)
         by_path = {item.path: item for item in done}
         return [by_path[page.output.path] for _, page in jobs], workers
 
@@ -158,10 +153,9 @@ class SiteBuilder:
         gone, and index the searchable pages with Pagefind.
 
         Pagefind starts once the folders it reads are written, and the rest of the site (the
-        API, the site-wide pages, the assets) is written while it runs, on a big site by
-        worker processes at the lowest priority: Pagefind leaves about a third of the two
-        cores idle, and the rest only takes that. At normal priority beside it, the rest
-        slowed Pagefind by more than it saved (benchmarks/RESULTS.md, "Tenth session" and
+        API, the site-wide pages, the assets) is written here, in this one process, while it
+        runs: Pagefind leaves about a third of the two cores idle. Forked workers for the rest
+        slowed Pagefind by more than they saved (benchmarks/RESULTS.md, "Tenth session" and
         "Thirteenth session").
 
         Everything is loaded and checked before the first byte is written, so bad input leaves
@@ -219,9 +213,14 @@ class SiteBuilder:
         read = [job for job in jobs if not folders or _top(job[1].output.path) in folders]
         rest = [job for job in jobs if folders and _top(job[1].output.path) not in folders]
         done, workers = self._render(renderer, read)
-        indexing = pagefind.Indexing(self.out, folders)
         try:
-            done_rest, _ = self._render(renderer, rest, in_background=True)
+            indexing = pagefind.Indexing(self.out, folders)
+        except FomoError:  # the site is still written whole, then the error reported
+            render_all(renderer, self.writer, rest, 1)
+            copy_assets(self.out)
+            raise
+        try:
+            done_rest = render_all(renderer, self.writer, rest, 1)
             copy_assets(self.out)
         except BaseException:
             indexing.stop()

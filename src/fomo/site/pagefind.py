@@ -7,10 +7,8 @@ build without search, since reinstalling would not help.
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -59,7 +57,6 @@ class Indexing:
                 arguments,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group, which `stop` ends whole
             )
         except OSError as error:
             raise FomoError(
@@ -68,8 +65,8 @@ class Indexing:
             ) from None
 
     def wait(self) -> float:
-        """Wait for Pagefind to finish; the seconds since it started. Interrupted (Ctrl-C
-        reaches only our process group), it stops Pagefind."""
+        """Wait for Pagefind to finish; the seconds since it started. Interrupted, it stops
+        Pagefind."""
         try:
             output = self.process.communicate()[0].decode("utf-8", "replace").strip()
         except BaseException:
@@ -91,13 +88,15 @@ class Indexing:
         )
 
     def stop(self) -> None:
-        """End the run early (the build failed beside it); its half-written index is left."""
-        if os.name == "posix":
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-        elif self.process.poll() is None:
+        """End the run early (the build failed beside it); its half-written index is left.
+        Pagefind stays in our process group, so a signal to the group (Ctrl-C, `timeout`)
+        reaches it as well. Not waiting on its output: a grandchild (`python -m pagefind`'s
+        binary) may hold it open."""
+        if self.process.poll() is None:
             self.process.kill()
-        self.process.communicate()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self.process.wait()
 
 
 def index(root: Path, folders: Iterable[str] = ()) -> float:

@@ -13,7 +13,6 @@ place (`fomo.site.write`), so stopping mid-write would leave it empty or short.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import sys
@@ -83,24 +82,7 @@ def _stop_after_page(signum: int, frame: object) -> None:
     _Worker.stopped = signum
 
 
-def lowest_priority() -> None:
-    """Run this process only on CPU time no one else wants (Linux's SCHED_IDLE; elsewhere, or
-    where a sandbox refuses it, the highest nice value), so that it never slows the Pagefind
-    run it shares the machine with. A system that allows neither leaves it as it is: the pages
-    are the same, only the build is slower."""
-    with contextlib.suppress(OSError):
-        if hasattr(os, "SCHED_IDLE"):
-            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-            return
-    with contextlib.suppress(OSError, AttributeError):
-        os.nice(19 - os.nice(0))
-
-
-def _start_worker(
-    renderer: Renderer, writer: Writer, jobs: Sequence[Job], in_background: bool
-) -> None:
-    if in_background:
-        lowest_priority()
+def _start_worker(renderer: Renderer, writer: Writer, jobs: Sequence[Job]) -> None:
     _Worker.renderer, _Worker.writer, _Worker.jobs = renderer, writer, jobs
     signal.signal(signal.SIGTERM, _stop_after_page)
     signal.signal(signal.SIGINT, _stop_after_page)
@@ -152,13 +134,10 @@ def render_all(
     jobs: Sequence[Job],
     workers: int,
     alongside: Sequence[Job] = (),
-    *,
-    in_background: bool = False,
 ) -> list[Done]:
     """Render and write every job (in `workers` forked processes when above one), then the
     `alongside` jobs here, while the workers run (they would wait on this process otherwise);
-    the writer learns the digests of the files the workers wrote. Results in that order.
-    `in_background`: the workers run at the lowest priority (`lowest_priority`)."""
+    the writer learns the digests of the files the workers wrote. Results in that order."""
     if workers <= 1:
         return [render_one(renderer, writer, job) for job in [*jobs, *alongside]]
     import multiprocessing
@@ -173,7 +152,7 @@ def render_all(
             max_workers=workers,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_start_worker,
-            initargs=(renderer, writer, jobs, in_background),
+            initargs=(renderer, writer, jobs),
         ) as pool:
             pending = pool.map(_render_span, spans)  # every worker is forked by now
             try:
