@@ -65,8 +65,13 @@ def _decodable(name: str) -> bool:
 
 
 def _holds_markdown(folder: str) -> bool:
-    """Whether a `.md` file lies anywhere under `folder` (links inside it not followed)."""
-    return any(name.endswith(".md") for _, _, names in os.walk(folder) for name in names)
+    """Whether `folder` has a `.md` file at its top (a branch has its index.md there). Only the
+    top is listed: this runs on every command, and the link may lead anywhere, even to `/`."""
+    try:
+        with os.scandir(folder) as entries:
+            return any(entry.name.endswith(".md") for entry in entries)
+    except OSError:
+        return False
 
 
 def _symlink_problem(full: str, inside: str) -> Problem | None:

@@ -140,8 +140,9 @@ class SiteBuilder:
         many = [job for job in jobs if job[0].parallel]
         workers = worker_count(len(many), self.workers)
         few = [job for job in jobs if not job[0].parallel]
-        done = render_all(renderer, self.writer, many, workers, few)
-        by_path = {item.path: item for item in done}
+        by_path = {
+            item.path: item for item in render_all(renderer, self.writer, many, workers, few)
+        }
         return [by_path[page.output.path] for _, page in jobs], workers
 
     def _remember(self, jobs: list[tuple[PageKind, Page]], done: list[Done]) -> None:
@@ -213,15 +214,19 @@ class SiteBuilder:
         read = [job for job in jobs if not folders or _top(job[1].output.path) in folders]
         rest = [job for job in jobs if folders and _top(job[1].output.path) not in folders]
         done, workers = self._render(renderer, read)
+
+        def write_rest() -> list[Done]:
+            written = render_all(renderer, self.writer, rest, 1)
+            copy_assets(self.out)
+            return written
+
         try:
             indexing = pagefind.Indexing(self.out, folders)
         except FomoError:  # the site is still written whole, then the error reported
-            render_all(renderer, self.writer, rest, 1)
-            copy_assets(self.out)
+            write_rest()
             raise
         try:
-            done_rest = render_all(renderer, self.writer, rest, 1)
-            copy_assets(self.out)
+            done_rest = write_rest()
         except BaseException:
             indexing.stop()
             raise

@@ -54,9 +54,7 @@ class Indexing:
         self.started = time.perf_counter()
         try:
             self.process = subprocess.Popen(
-                arguments,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
+                arguments, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
             )
         except OSError as error:
             raise FomoError(
