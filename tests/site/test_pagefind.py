@@ -136,23 +136,62 @@ def wait_for(marker: Path) -> bool:
     return True
 
 
-def test_the_rest_of_the_site_is_written_while_pagefind_runs(
+PARSED = 'echo "[Parsing files]"; echo "[Reading languages]"'  # Pagefind's phase headings
+
+
+def test_the_rest_of_the_site_is_written_once_pagefind_has_read_the_pages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Not before Pagefind has parsed the pages (it reads them on both cores), and not after
+    it has finished (it writes its index on about one)."""
     from fomo.site import build
     from fomo.site.build import build_site
     from tests.site.conftest import SITE_KB, write_kb
 
-    started = tmp_path / "started.txt"
-    fake_pagefind(tmp_path, f"touch {started}\n", monkeypatch)
-    copy_assets = build.copy_assets
-    beside: list[bool] = []
-    monkeypatch.setattr(
-        build, "copy_assets", lambda out: (beside.append(wait_for(started)), copy_assets(out))
+    read, rest, finished = (tmp_path / name for name in ("read", "rest", "finished"))
+    fake_pagefind(
+        tmp_path,
+        f'echo "Running Pagefind"; echo "[Parsing files]"; sleep 0.5; touch {read}\n'
+        f'echo "[Reading languages]"\n'
+        f"i=0; while [ ! -e {rest} ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n"
+        f"touch {finished}\n",
+        monkeypatch,
     )
+    copy_assets = build.copy_assets
+    seen: list[tuple[bool, bool]] = []
+
+    def copy_and_tell(out: Path) -> None:
+        seen.append((read.exists(), finished.exists()))
+        copy_assets(out)
+        rest.touch()
+
+    monkeypatch.setattr(build, "copy_assets", copy_and_tell)
     out = tmp_path / "out"
     build_site(write_kb(tmp_path / "kb", SITE_KB), out, search=True)
-    assert beside == [True] and (out / "assets/style.css").is_file()
+    assert seen == [(True, False)] and finished.exists()
+    assert (out / "assets/style.css").is_file() and (out / "timeline.html").is_file()
+
+
+def test_a_pagefind_that_prints_no_phases_gets_the_rest_written_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind's headings are a log, not an interface: without them the site is still whole,
+    its rest written once Pagefind has ended."""
+    from fomo.site import build
+    from fomo.site.build import build_site
+    from tests.site.conftest import SITE_KB, write_kb
+
+    finished = tmp_path / "finished"
+    fake_pagefind(tmp_path, f"sleep 0.3; touch {finished}\n", monkeypatch)
+    copy_assets = build.copy_assets
+    seen: list[bool] = []
+    monkeypatch.setattr(
+        build, "copy_assets", lambda out: (seen.append(finished.exists()), copy_assets(out))
+    )
+    out = tmp_path / "out"
+    result = build_site(write_kb(tmp_path / "kb", SITE_KB), out, search=True)
+    assert seen == [True] and result.search
+    assert (out / "assets/style.css").is_file() and (out / "api").is_dir()
 
 
 def test_a_build_failing_beside_pagefind_stops_it(
@@ -173,7 +212,9 @@ def test_a_build_failing_beside_pagefind_stops_it(
     monkeypatch.setattr(build, "copy_assets", copy_assets)
     for pause in ("sleep 30", "true"):
         started.unlink(missing_ok=True)
-        fake_pagefind(tmp_path, f"touch {started}; {pause}; touch {finished}\n", monkeypatch)
+        fake_pagefind(
+            tmp_path, f"touch {started}; {PARSED}; {pause}; touch {finished}\n", monkeypatch
+        )
         began = time.monotonic()
         with pytest.raises(OSError, match="disk full"):
             build_site(
@@ -256,3 +297,22 @@ def test_a_topic_page_reads_to_pagefind_as_spaced_words(tmp_path: Path) -> None:
     assert "Also known as: graph data, graph pairs" in text
     assert "Year 2023 Paper Graphs All the Way (2023) Tags alpha beta" in text
     assert "Reviewed" not in text
+
+
+def test_the_installed_pagefind_prints_the_phase_headings_the_build_waits_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should an upgrade of Pagefind drop them, builds would stay right but lose the overlap:
+    this says so."""
+    from fomo.site.build import build_site
+    from tests.site.conftest import SITE_KB, write_kb
+
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    out = tmp_path / "out"
+    build_site(write_kb(tmp_path / "kb", SITE_KB), out, search=False)
+    indexing = pagefind.Indexing(out, ["topics"])
+    indexing.pages_read()
+    headings = [line.strip() for line in indexing.output if line.startswith(b"[")]
+    assert headings[-2:] == [pagefind.PARSING, b"[Reading languages]"]
+    indexing.wait()
+    assert (out / "pagefind/pagefind.js").is_file()

@@ -155,9 +155,10 @@ class SiteBuilder:
 
         Pagefind starts once the folders it reads are written, and the rest of the site (the
         API, the site-wide pages, the assets) is written here, in this one process, while it
-        runs: Pagefind leaves about a third of the two cores idle. Forked workers at the
-        lowest CPU priority were no faster side by side, and a busy machine could starve them
-        (benchmarks/RESULTS.md, "Thirteenth session").
+        runs, once it has read the pages: it then builds and writes its index on about one of
+        the two cores (`pagefind.Indexing`). Forked workers at the lowest CPU priority were no
+        faster side by side, and a busy machine could starve them (benchmarks/RESULTS.md,
+        "Thirteenth session").
 
         Everything is loaded and checked before the first byte is written, so bad input leaves
         the previous site untouched. Writing in place (rather than into a fresh folder swapped
@@ -226,6 +227,7 @@ class SiteBuilder:
             write_rest()
             raise
         try:
+            indexing.pages_read()
             done_rest = write_rest()
         except BaseException:
             indexing.stop()
