@@ -605,7 +605,9 @@ def known_rows(kb, model, semantic=None):
             gated = model.paraphrase_candidate(title, vector, sims, exclude, share, embedding)
             vetoed = (
                 named is not None
-                or unrelated(ranked[0][1] if ranked else None, share, f"{title} {body}")
+                or unrelated(
+                    ranked[0][1] if ranked else None, share, f"{title} {body}", whole_words=True
+                )
                 or gated is None
                 or names_a_variant(title, model.names(excluded_ids), model.ids[found[0]])
             )

@@ -201,6 +201,23 @@ def test_off_topic_text_is_unrelated_in_place_and_ingest_alike(
     assert json.loads(capsys.readouterr().out)["items"][0]["status"] == "unrelated"
 
 
+@pytest.mark.parametrize("method", ["lexical", "semantic"])
+def test_off_topic_text_sharing_two_words_with_a_topic_is_not_already_known(
+    capsys: pytest.CaptureFixture[str], method: str
+) -> None:
+    """ "Train travel across Europe" shares "train" and "Europe" with Apertus; it was "already
+    known as Apertus" with the semantic method, since "train" counted as a word of LLMs."""
+    from fomo.kb.location import bundled_kb
+    from fomo.query.place import semantic_available
+
+    if method == "semantic" and not semantic_available():
+        pytest.skip("the `semantic` extra is not installed")
+    argv = ["place", "--kb", str(bundled_kb()), "--method", method, "--json"]
+    assert main([*argv, "Train travel across Europe on a budget"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["existing"] is None and data["status"] in ("new", "unrelated")
+
+
 def test_a_different_method_with_shared_words_is_not_known_as_its_neighbour(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -419,6 +419,19 @@ def test_the_unrelated_rule() -> None:
     assert unrelated(None, 0.0, "")
 
 
+def test_for_a_paraphrase_a_compound_cue_counts_whole_never_by_its_parts() -> None:
+    """ "pre-training" says a text is about LLMs; "train" alone (a train strike, a marathon
+    training plan) only keeps a text from being called unrelated, as many of the field's
+    topics use no other word of it."""
+    from fomo.query.place import speaks_of_llms, unrelated
+
+    assert speaks_of_llms("Pre-training data for small models", whole_words=True)
+    assert speaks_of_llms("Chain-of-thought for arithmetic", whole_words=True)
+    for text in ("Train strike disrupts commuters", "Plain text in natural chains"):
+        assert speaks_of_llms(text) and not speaks_of_llms(text, whole_words=True)
+        assert not unrelated(0.1, 1.0, text) and unrelated(0.1, 1.0, text, whole_words=True)
+
+
 def test_one_shared_word_is_not_already_known(model: PlacementModel) -> None:
     assert model.place("test").existing is None
     assert model.place("a new method").existing is None

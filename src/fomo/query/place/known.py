@@ -7,7 +7,9 @@
   ahead of the next topic and of its own family, how much of the query's weight and of its
   rarest terms that topic's own text covers) says it describes that topic, not a new sibling.
   It needs real evidence besides: at least MIN_SHARED content words shared with that topic, and
-  most of the text's weight on words the map knows (words it has never seen count against).
+  most of the text's weight on words the map knows (words it has never seen count against), and
+  the text must not look unrelated even when a compound word of the field counts only whole
+  ("pre-training", not "train").
 - Unrelated: the text uses no LLM vocabulary and either no candidate parent gathers real
   support, or much of it is words the map has never seen and no parent gathers strong support;
   one rule for `place` and `ingest`.
@@ -112,30 +114,41 @@ STRONG_SUPPORT = 0.6
 # "OpenAI's 175 billion parameter few-shot learner from 2020" (GPT-3: no LLM cue word, best parent
 # by words 0.198) is at 0.63 (benchmarks/RESULTS.md, "Ninth session").
 RELATED_EMBEDDING = 0.45
-_LLM_CUES = frozenset(
-    tokens(
-        "llm llms language model language models transformer gpt chatgpt bert token tokens "
-        "prompt prompting chatbot instruction tuning fine-tuning rlhf in-context attention "
-        "pretraining pre-training retrieval-augmented rag agent agents reasoning thinking "
-        "chain-of-thought decoding inference alignment embeddings nlp natural-language "
-        "text-generation generative multimodal"
-    )
+_CUE_TEXT = (
+    "llm llms language model language models transformer gpt chatgpt bert token tokens "
+    "prompt prompting chatbot instruction tuning fine-tuning rlhf in-context attention "
+    "pretraining pre-training retrieval-augmented rag agent agents reasoning thinking "
+    "chain-of-thought decoding inference alignment embeddings nlp natural-language "
+    "text-generation generative multimodal"
 )
+# Words that hint a text is about LLMs, the parts of a compound too ("training", "text",
+# "context"): enough to keep a text from being called unrelated, since many of the field's
+# topics use no other (Adafactor, grokking, sequence packing).
+_LLM_CUES = frozenset(tokens(_CUE_TEXT))
+# The same words with a compound counted only whole ("pre-training", never "train"): what a
+# text needs before it can be a paraphrase of a topic, beside real support. "Train travel
+# across Europe on a budget" shares "train" and "Europe" with Apertus, and was "already known"
+# as it.
+_LLM_WORDS = frozenset(tokens(word)[0] for word in _CUE_TEXT.split())
 _ACRONYM_IN_PARENS = re.compile(r"\(([A-Za-z][A-Za-z0-9\-]{1,14})\)")
 _NAME_LIKE = re.compile(r"^[A-Za-z]*[a-z][A-Z]|^[A-Z]{2}|[A-Za-z]\d|\d[A-Za-z]")
 
 
-def speaks_of_llms(text: str) -> bool:
-    return not _LLM_CUES.isdisjoint(tokens(text))
+def speaks_of_llms(text: str, *, whole_words: bool = False) -> bool:
+    """Whether the text uses a word of the field; `whole_words`: not by a compound's part."""
+    return not (_LLM_WORDS if whole_words else _LLM_CUES).isdisjoint(tokens(text))
 
 
-def unrelated(best_parent_score: float | None, share: float, text: str) -> bool:
+def unrelated(
+    best_parent_score: float | None, share: float, text: str, *, whole_words: bool = False
+) -> bool:
     """The off-topic rule of `place` and `ingest`: no LLM words, and either no parent gathers
     support or much of the text is words the map has never seen (`share`: `known_share`) and
-    no parent gathers strong support."""
+    no parent gathers strong support. With `whole_words`, the stricter rule a paraphrase must
+    pass (`speaks_of_llms`)."""
     score = best_parent_score or 0.0
     weak = score < UNRELATED_SCORE or (share < MIN_RELATED_SHARE and score < STRONG_SUPPORT)
-    return weak and not speaks_of_llms(text)
+    return weak and not speaks_of_llms(text, whole_words=whole_words)
 
 
 def known_share(model: LexicalModel, title: str, body: str = "") -> float:

@@ -164,9 +164,9 @@ class PlacementModel(LexicalModel):
         ordered = heapq.nlargest(1, sims.items(), key=lambda item: item[1])
         best_sim = ordered[0][1] if ordered else 0.0
         ranked = self.rank_parents(sims, exclude_pos)
-        off_topic = existing is None and unrelated(
-            ranked[0][1] if ranked else None, share, f"{title} {body}"
-        )
+        support = ranked[0][1] if ranked else None
+        off_topic = existing is None and unrelated(support, share, f"{title} {body}")
+        doubtful = unrelated(support, share, f"{title} {body}", whole_words=True)
         near_sims = sims
         if method == "semantic" and vector:  # no shared word at all: nothing to go on
             semantic = self.semantic()
@@ -174,10 +174,11 @@ class PlacementModel(LexicalModel):
             ordered = self.order_parents(sims, ranked, exclude_pos)
             ranked = semantic.rank(query, sims, ordered, exclude_pos)
             near_sims = semantic.similarities(query, exclude_pos)
-            off_topic = off_topic and max(near_sims.values(), default=0.0) < RELATED_EMBEDDING
+            far = max(near_sims.values(), default=0.0) < RELATED_EMBEDDING
+            off_topic, doubtful = off_topic and far, doubtful and far
         else:
             ranked = self.parent_confidences(sims, ranked, exclude_pos)
-        if existing is None and not off_topic and ordered:
+        if existing is None and not doubtful and ordered:  # a paraphrase needs firmer ground
             existing = self.paraphrase_of(
                 title,
                 vector,
