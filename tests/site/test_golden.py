@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tests.site.conftest import SITE_KB, write_kb
 
-GOLDEN = "16178076d3b89c38b8aa7b72f7f79e8860c55733d4aefd59263ee278a0068450"
+GOLDEN = "d15a0c09a0fe995c1ca1c3081bf289568faff222b50d5463822464a2886c4d9d"
 
 
 def site_hash(work: Path) -> str:

@@ -259,8 +259,9 @@ def test_a_build_with_search_colours_code_as_one_without(
     assert (tmp_path / "plain/topics/coded.html").read_text(encoding="utf-8") == final
 
 
-def indexed_text(site: Path, url: str) -> str:
-    """What Pagefind indexed for the page at `url`: the text its fragment file keeps."""
+def indexed(site: Path, url: str) -> dict:
+    """What Pagefind indexed for the page at `url`: its fragment file's record (the text in
+    `content`, the sections a result links to in `anchors`)."""
     import gzip
     import json
 
@@ -268,8 +269,12 @@ def indexed_text(site: Path, url: str) -> str:
         data = gzip.decompress(fragment.read_bytes())
         record = json.loads(data[data.index(b"{") :])
         if record["url"] == url:
-            return record["content"]
+            return record
     raise AssertionError(f"no fragment for {url}")
+
+
+def indexed_text(site: Path, url: str) -> str:
+    return indexed(site, url)["content"]
 
 
 def test_a_topic_page_reads_to_pagefind_as_spaced_words(tmp_path: Path) -> None:
@@ -316,3 +321,36 @@ def test_the_installed_pagefind_prints_the_phase_headings_the_build_waits_for(
     assert headings[-2:] == [pagefind.PARSING, b"[Reading languages]"]
     indexing.wait()
     assert (out / "pagefind/pagefind.js").is_file()
+
+
+def test_sections_reach_the_index_without_their_permalink_sign(tmp_path: Path) -> None:
+    """A heading's "#" permalink stays out of the index: the search page shows each section
+    as a sub-result titled by its heading, which read "Overview #". Articles with raw HTML
+    (cleaned by nh3) keep the mark too."""
+    from fomo.site.build import build_site
+    from tests.conftest import STARTER
+    from tests.site.conftest import write_kb
+
+    files = {
+        **STARTER,
+        "map/training/graphs.md": STARTER["map/training/preferences/dpo.md"].replace(
+            "Direct Preference Optimization", "Graph Tuning"
+        )
+        + "## Overview\n\nGraphs all the way.\n",
+        "sessions/01-graphs/index.md": (
+            "---\ntitle: Graphs\nsummary: S.\nparts:\n  - {number: 1, title: P, topics: "
+            "[graphs], status: published, author: A, article: a.md}\n---\n"
+        ),
+        "sessions/01-graphs/a.md": (
+            '---\ntitle: On graphs\n---\n<p align="center">Raw <b>HTML</b></p>\n\n'
+            "## How it works\n\nEdges.\n"
+        ),
+    }
+    kb = write_kb(tmp_path / "kb", files)
+    build_site(kb, tmp_path / "out", search=True)
+    topic = indexed(tmp_path / "out", "/topics/graphs.html")
+    article = indexed(tmp_path / "out", "/articles/01-graphs/a.html")
+    sections = [a["text"] for a in [*topic["anchors"], *article["anchors"]]]
+    assert {"Overview", "How it works"} <= set(sections)
+    assert not [text for text in sections if "#" in text]
+    assert "#" not in topic["content"] and "#" not in article["content"]

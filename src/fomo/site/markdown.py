@@ -296,7 +296,12 @@ class MarkdownRenderer:
     @staticmethod
     def _heading_close(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
         anchor = escape(tokens[idx].meta.get("id") or "")
-        link = f' <a class="header-anchor" href="#{anchor}">#</a>' if anchor else ""
+        # Out of the search index: Pagefind would show "Overview #" as the section's title.
+        link = (
+            f' <a class="header-anchor" href="#{anchor}" data-pagefind-ignore>#</a>'
+            if anchor
+            else ""
+        )
         return f"{link}</{tokens[idx].tag}>\n"
 
     @staticmethod

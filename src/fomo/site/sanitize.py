@@ -30,7 +30,7 @@ DROPPED = frozenset(
 _ALIGNED = ("p", "div", "center", "table", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6")
 ATTRIBUTES: dict[str, set[str]] = {
     "*": {"title", "lang", "dir", "id"},
-    "a": {"href", "name", "class"},
+    "a": {"href", "name", "class", "data-pagefind-ignore"},  # ours on a heading's permalink
     "img": {"src", "alt", "width", "height", "style", "align"},
     "td": {"colspan", "rowspan", "align"},
     "th": {"colspan", "rowspan", "align", "scope"},
