@@ -305,3 +305,24 @@ def test_hostile_lines_and_feeds_give_a_clear_answer(
     huge.write_text('{"version":"https://jsonfeed.org/version/1.1","items":[' + "1" * 5000 + "]}")
     assert main(["ingest", "--kb", str(kb), str(huge)]) == 2
     assert "not valid JSON" in capsys.readouterr().err
+
+
+def test_an_unlikely_paraphrase_is_marked_as_a_guess_in_every_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from fomo.kb.location import bundled_kb
+
+    source = tmp_path / "list.txt"
+    source.write_text(
+        "having the model write Python code for its reasoning and letting an interpreter compute\n"
+    )
+    argv = ["ingest", "--kb", str(bundled_kb()), "--method", "lexical", str(source)]
+    assert main([*argv, "--json"]) == 0
+    existing = _json(capsys)["items"][0]["existing"]
+    assert existing["tentative"] is True
+    assert main([*argv, "--format", "md"]) == 0
+    assert f"`{existing['id']}`) | paraphrase {existing['score']:.2f} (a guess) |" in (
+        capsys.readouterr().out
+    )
+    assert main([*argv, "--format", "table"]) == 0
+    assert f"= perhaps {existing['title']}" in capsys.readouterr().out

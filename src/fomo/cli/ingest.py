@@ -166,7 +166,8 @@ def table(verdicts: list[Any], written: list[str]) -> str:
     for number, verdict in enumerate(verdicts, start=1):
         status = verdict.status + ("*" if verdict.duplicate_of else "")
         if verdict.status == "known" and verdict.existing:
-            where = f"= {verdict.existing.title} ({verdict.existing.id})"
+            guess = "perhaps " if verdict.existing.tentative else ""
+            where = f"= {guess}{verdict.existing.title} ({verdict.existing.id})"
         elif verdict.status == "new" and verdict.candidates:
             where = "→ " + "; ".join(f"{c.title} {c.score:.2f}" for c in verdict.candidates)
         elif verdict.status == "new":
@@ -252,7 +253,10 @@ def markdown(source: str, batch: Any, verdicts: list[Any], written: list[str]) -
         ]
         for v in known:
             e = v.existing
-            out.append(f"| {_link(v)} | **{_cell(e.title)}** (`{e.id}`) | {e.how} {e.score:.2f} |")
+            guess = " (a guess)" if e.tentative else ""
+            out.append(
+                f"| {_link(v)} | **{_cell(e.title)}** (`{e.id}`) | {e.how} {e.score:.2f}{guess} |"
+            )
         out.append("")
     if unrelated:
         out += [f"### Unrelated to LLMs ({len(unrelated)})", ""]

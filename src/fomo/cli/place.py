@@ -100,13 +100,20 @@ def render(placement: Any) -> str:
     lines: list[str] = []
     existing = placement.existing
     if existing is not None:
+        if existing.tentative:
+            lead = paint("perhaps already known as ", "yellow")
+        else:
+            lead = paint("already known as ", "green")
         lines += paragraph(
-            paint("already known as ", "green")
+            lead
             + paint(existing.title, "bold")
             + f" ({existing.id})  "
             + paint(f"score {existing.score:.2f}, by {existing.how}", "dim")
         )
-        lines += paragraph(paint(f"see: fomo where {existing.id}", "dim"), 2)
+        see = f"see: fomo where {existing.id}"
+        if existing.tentative:
+            see += "; a guess, more often wrong than right at this score: read the topic first"
+        lines += paragraph(paint(see, "dim"), 2)
         if placement.candidates:
             lines.append("")
             lines.append("if it is new after all, it would go under:")

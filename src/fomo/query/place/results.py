@@ -7,6 +7,11 @@ from typing import Any
 
 METHOD = "lexical"
 METHODS = ("lexical", "semantic")
+# A paraphrase whose probability is under this is answered as a guess ("perhaps already known
+# as"). On the 100 hand-written paraphrases (benchmarks/paraphrases.tsv), such answers named
+# the wrong topic 9 times in 13 (both methods together); every other "already known" answer,
+# 6 times in 163 (benchmarks/RESULTS.md, "Fifteenth session").
+TENTATIVE_BELOW = 0.5
 
 
 @dataclass
@@ -16,10 +21,21 @@ class Existing:
     id: str
     title: str
     score: float
-    how: str  # "id", "title", "alias", "partial", "fuzzy" or "paraphrase"
+    how: str  # how `where` matched it (`fomo.query.lookup`), "paraphrase" or "citation"
+
+    @property
+    def tentative(self) -> bool:
+        """A paraphrase more likely wrong than right: shown as a guess, never as a fact."""
+        return self.how == "paraphrase" and self.score < TENTATIVE_BELOW
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "score": round(self.score, 3), "how": self.how}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "score": round(self.score, 3),
+            "how": self.how,
+            "tentative": self.tentative,
+        }
 
 
 @dataclass
