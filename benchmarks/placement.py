@@ -212,9 +212,15 @@ def duplicates(kb, model, method: str, misses: bool) -> None:
     right = 0
     nearest_right = 0
     wrong = []
+    guesses = {True: 0, False: 0}  # answers as "perhaps already known": right, wrong
+    misnamed = 0  # "already known" as another topic, guess or not
     for text, expected in pairs:
         placed = model.place(text, top=3, method=method)
         found = placed.existing.id if placed.existing else None
+        if placed.existing is not None:
+            misnamed += found != expected
+            if placed.existing.tentative:
+                guesses[found == expected] += 1
         vector = model.query_vector(text)
         sims = model.similarities(vector, set())
         nearest = model.ids[max(sims, key=sims.get)] if sims else None
@@ -235,6 +241,11 @@ def duplicates(kb, model, method: str, misses: bool) -> None:
         f"ratio {d / TARGET_DUP:.2f}); the single nearest topic is right for "
         f"{nearest_right / max(len(pairs), 1):.0%}"
         + (" (by the blend of lexical and embedding cosine)" if method == "semantic" else "")
+    )
+    print(
+        f"  'already known' as another topic {misnamed / max(len(pairs), 1):6.1%}; answered as a "
+        f"guess ('perhaps already known'): {guesses[True] + guesses[False]}, of them wrong "
+        f"{guesses[False]}; plain answers wrong {misnamed - guesses[False]}"
     )
     if missing:
         print(f"  expected ids not in the map: {', '.join(missing)}")
