@@ -326,3 +326,34 @@ def test_an_unlikely_paraphrase_is_marked_as_a_guess_in_every_format(
     )
     assert main([*argv, "--format", "table"]) == 0
     assert f"= perhaps {existing['title']}" in capsys.readouterr().out
+
+
+def test_apply_asks_about_a_guessed_known_item_and_yes_never_adds_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Program-of-Thoughts in other words is only guessed to be Chain of Code: --yes leaves it
+    out, and the interactive --apply offers it with the guess beside the parents."""
+    import shutil
+
+    from fomo.kb.location import bundled_kb
+
+    kb = tmp_path / "kb"
+    shutil.copytree(bundled_kb(), kb)
+    source = tmp_path / "list.txt"
+    source.write_text(
+        "having the model write Python code for its reasoning and letting an interpreter compute\n"
+    )
+    argv = ["ingest", "--kb", str(kb), "--method", "lexical", "--json", "--apply"]
+    before = _snapshot(kb / "map")
+    assert main([*argv, "--yes", "--min-score", "0", str(source)]) == 0
+    assert _json(capsys)["written"] == [] and _snapshot(kb / "map") == before
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr("sys.stdin", Tty("y\n"))
+    assert main([*argv, str(source)]) == 0
+    captured = capsys.readouterr()
+    assert "perhaps already known as Chain of Code (chain-of-code)" in captured.err
+    assert len(json.loads(captured.out)["written"]) == 1

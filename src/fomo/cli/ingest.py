@@ -273,18 +273,26 @@ def markdown(source: str, batch: Any, verdicts: list[Any], written: list[str]) -
     return "\n".join(out) + "\n"
 
 
+def _guessed_known(verdict: Any) -> bool:
+    return verdict.status == "known" and verdict.existing is not None and verdict.existing.tentative
+
+
 def apply(root: Path, verdicts: list[Any], args: argparse.Namespace) -> tuple[list[str], list[Any]]:
     """Ask (or take --yes --min-score) which new items to add, then write them all at once
     through the edit layer; returns the written paths (relative to the kb) and the items left
-    out with why. The questions come first: the lock is held only while planning and writing."""
+    out with why. The questions come first: the lock is held only while planning and writing.
+
+    An item only guessed to be known ("perhaps already known as") is asked about too, since
+    such guesses are more often wrong than right; --yes never adds one."""
     from fomo.ingest.write import add
 
     accepted = []
     for verdict in verdicts:
-        if verdict.status != "new" or verdict.duplicate_of or not verdict.candidates:
+        wanted = verdict.status == "new" or _guessed_known(verdict)
+        if not wanted or verdict.duplicate_of or not verdict.candidates:
             continue
         if args.yes:
-            if verdict.best.score < args.min_score:
+            if verdict.status != "new" or verdict.best.score < args.min_score:
                 continue
             parent = verdict.best.id
         else:
@@ -303,6 +311,12 @@ def apply(root: Path, verdicts: list[Any], args: argparse.Namespace) -> tuple[li
 def ask(verdict: Any) -> str | None:
     """Ask whether to add one item; returns the chosen parent id, None to skip, 'quit'."""
     sys.stderr.write("\n" + terminal_safe(verdict.item.title) + "\n")
+    if _guessed_known(verdict):
+        known = verdict.existing
+        sys.stderr.write(
+            f"  perhaps already known as {terminal_safe(known.title)} ({known.id}), "
+            f"a guess at {known.score:.2f}: see `fomo where {known.id}` before adding it\n"
+        )
     for number, c in enumerate(verdict.candidates, start=1):
         path = " › ".join(t for _, t in c.path)
         sys.stderr.write(f"  {number}. {terminal_safe(path)}  ({c.score:.2f})\n")
