@@ -229,32 +229,31 @@ def test_a_different_method_with_shared_words_is_not_known_as_its_neighbour(
     assert existing is None or existing["id"] != "self-refine"
 
 
-def test_an_unlikely_paraphrase_is_answered_as_a_guess(
-    capsys: pytest.CaptureFixture[str],
+@pytest.mark.parametrize(
+    ("text", "tentative", "topic_id"),
+    [
+        # Program-of-Thoughts in other words: nearest to Chain of Code at a probability of
+        # about 0.13; "already known as Chain of Code" would state a guess as a fact.
+        (
+            "having the model write Python code for its reasoning and letting an interpreter compute",
+            True,
+            "chain-of-code",
+        ),
+        ("xAI's chatbot models integrated into X", False, "grok"),  # at about 0.8
+    ],
+)
+def test_an_unlikely_paraphrase_is_answered_as_a_guess_a_likely_one_plainly(
+    capsys: pytest.CaptureFixture[str], text: str, tentative: bool, topic_id: str
 ) -> None:
-    """Program-of-Thoughts described in other words is nearest to Chain of Code, at a
-    probability of about 0.13: "already known as Chain of Code" would state a guess as a fact."""
     from fomo.kb.location import bundled_kb
 
-    text = "having the model write Python code for its reasoning and letting an interpreter compute"
     argv = ["place", "--kb", str(bundled_kb()), "--method", "lexical"]
     assert main([*argv, "--json", text]) == 0
     existing = json.loads(capsys.readouterr().out)["existing"]
-    assert existing["how"] == "paraphrase" and existing["tentative"] is True
+    assert existing["how"] == "paraphrase" and existing["tentative"] is tentative
+    assert existing["id"] == topic_id
     assert main([*argv, text]) == 0
     first, second = capsys.readouterr().out.splitlines()[:2]
-    assert first.startswith(f"perhaps already known as {existing['title']} ({existing['id']})")
-    assert "a guess" in second
-
-
-def test_a_likely_paraphrase_is_answered_plainly(capsys: pytest.CaptureFixture[str]) -> None:
-    from fomo.kb.location import bundled_kb
-
-    text = "xAI's chatbot models integrated into X"
-    argv = ["place", "--kb", str(bundled_kb()), "--method", "lexical"]
-    assert main([*argv, "--json", text]) == 0
-    existing = json.loads(capsys.readouterr().out)["existing"]
-    assert existing["how"] == "paraphrase" and existing["tentative"] is False
-    assert main([*argv, text]) == 0
-    first, second = capsys.readouterr().out.splitlines()[:2]
-    assert first.startswith("already known as Grok (grok)") and "a guess" not in second
+    lead = "perhaps already known as" if tentative else "already known as"
+    assert first.startswith(f"{lead} {existing['title']} ({existing['id']})")
+    assert ("a guess" in second) is tentative

@@ -273,10 +273,6 @@ def markdown(source: str, batch: Any, verdicts: list[Any], written: list[str]) -
     return "\n".join(out) + "\n"
 
 
-def _guessed_known(verdict: Any) -> bool:
-    return verdict.status == "known" and verdict.existing is not None and verdict.existing.tentative
-
-
 def apply(root: Path, verdicts: list[Any], args: argparse.Namespace) -> tuple[list[str], list[Any]]:
     """Ask (or take --yes --min-score) which new items to add, then write them all at once
     through the edit layer; returns the written paths (relative to the kb) and the items left
@@ -288,7 +284,7 @@ def apply(root: Path, verdicts: list[Any], args: argparse.Namespace) -> tuple[li
 
     accepted = []
     for verdict in verdicts:
-        wanted = verdict.status == "new" or _guessed_known(verdict)
+        wanted = verdict.status == "new" or verdict.guessed_known
         if not wanted or verdict.duplicate_of or not verdict.candidates:
             continue
         if args.yes:
@@ -311,7 +307,7 @@ def apply(root: Path, verdicts: list[Any], args: argparse.Namespace) -> tuple[li
 def ask(verdict: Any) -> str | None:
     """Ask whether to add one item; returns the chosen parent id, None to skip, 'quit'."""
     sys.stderr.write("\n" + terminal_safe(verdict.item.title) + "\n")
-    if _guessed_known(verdict):
+    if verdict.guessed_known:
         known = verdict.existing
         sys.stderr.write(
             f"  perhaps already known as {terminal_safe(known.title)} ({known.id}), "

@@ -41,6 +41,11 @@ class Verdict:
     def best(self) -> Candidate | None:
         return self.candidates[0] if self.candidates else None
 
+    @property
+    def guessed_known(self) -> bool:
+        """Known only by a paraphrase more likely wrong than right (`Existing.tentative`)."""
+        return self.status == KNOWN and self.existing is not None and self.existing.tentative
+
     def as_dict(self) -> dict[str, Any]:
         return {
             **self.item.as_dict(),
